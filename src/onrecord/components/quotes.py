@@ -1,40 +1,619 @@
-"""Attribution extraction (stub; being written)."""
+"""Attribution extraction: direct, mixed and indirect quotes with their cue and source.
+
+The component ``onrecord_quotes`` finds quoted stretches from quote marks
+(``quotemarks.find_quoted``), then uses the dependency parse to decide whether
+a speech cue governs each one, and which noun phrase is its source:
+
+- ``“…,” she said`` / ``“…,” said X`` / ``“…,” X told reporters``: cue after the quote;
+- ``X said: “…”`` / ``X said, “…”``: cue before the quote, in the same or the previous sentence;
+- ``according to X, “…”`` and ``X: “…”``;
+- ``“A,” she said, “B.”``: one quote in two parts;
+- a quoted fragment inside the reported clause (``X said the plan was “a disaster”``): mixed,
+  the content being the whole reported clause;
+- a quoted paragraph with no cue, continuing the discourse: a floating quote, given
+  to the previous speaker with a lower confidence;
+- otherwise quote marks are a title or scare quotes, and no quote is reported.
+
+Indirect speech (``X said (that) …``, ``…, X said.``, ``according to X, …``) is found
+from cue verbs with a clausal complement outside any quote.
+
+Results go to ``doc._.onrecord_quotes`` as a list of :class:`Attribution` (character
+offsets into ``doc.text``); speaker resolution happens in ``speakers.py``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
-__all__ = ["Attribution", "QuoteExtractor", "make_quote_component"]
+from ..resources import read_tsv
+from .quotemarks import QUOTE_CHARS, Quoted, find_quoted
+
+__all__ = ["Attribution", "QuoteExtractor", "make_quote_component", "cue_lexicon"]
 
 
 @dataclass(slots=True)
 class Attribution:
-    kind: str
+    """One attribution found in a Doc, as character ranges of ``doc.text``."""
+
+    kind: str  # "direct" | "indirect" | "mixed"
     content: tuple[int, int]
     parts: list[tuple[int, int]] = field(default_factory=list)
     cue: tuple[int, int] | None = None
     source: tuple[int, int] | None = None
     confidence: float = 0.5
     nested_in: int | None = None
+    # The token index of the source's head, for speaker resolution; -1 when unknown.
+    source_head: int = -1
+    # For a floating quote: the attribution whose speaker it continues.
+    continues: int | None = None
 
 
 if not Doc.has_extension("onrecord_quotes"):
     Doc.set_extension("onrecord_quotes", default=None)
 
 
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, str]:
+    """Cue verb lemma -> class ("speech" or "attitude"), from resources/cue_verbs.tsv."""
+    return {row["lemma"]: row["class"] for row in read_tsv("cue_verbs.tsv")}
+
+
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_COMPLEMENT_DEPS = {"ccomp", "xcomp", "dobj", "advcl", "parataxis", "conj", "oprd", "acomp", "attr"}
+_CLAUSE_DEPS = {"ccomp", "parataxis"}
+_SENTENCE_END = {".", "!", "?", "…"}
+_WORDISH_MIN = 4  # fewer words than this, without a clause, and a quote is a title or scare quote
+
+
 class QuoteExtractor:
-    def __init__(self, nlp: Language, name: str) -> None:
+    """The ``onrecord_quotes`` spaCy component."""
+
+    def __init__(self, nlp: Language, name: str, *, indirect: bool = True) -> None:
         self.name = name
+        self.indirect = indirect
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.onrecord_quotes = []
+        doc._.onrecord_quotes = extract_attributions(doc, indirect=self.indirect)
         return doc
 
 
-@Language.factory("onrecord_quotes")
-def make_quote_component(nlp: Language, name: str) -> Any:
-    return QuoteExtractor(nlp, name)
+@Language.factory("onrecord_quotes", default_config={"indirect": True})
+def make_quote_component(nlp: Language, name: str, indirect: bool) -> Any:
+    """Factory: ``nlp.add_pipe("onrecord_quotes")`` after a parser."""
+    return QuoteExtractor(nlp, name, indirect=indirect)
+
+
+# --- helpers over tokens -------------------------------------------------------------------
+
+
+class _Index:
+    """Character -> token lookups and quote membership for one Doc."""
+
+    def __init__(self, doc: Doc, quoted: list[Quoted]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.token_at_char: list[int] = [-1] * (len(doc.text) + 1)
+        for tok in doc:
+            for c in range(tok.idx, tok.idx + len(tok.text)):
+                self.token_at_char[c] = tok.i
+        # quote id (index into ``quoted``) of each token inside an outermost quote, incl. marks
+        self.in_quote: list[int] = [-1] * len(doc)
+        for qi, q in enumerate(quoted):
+            if q.depth:
+                continue
+            spans = [(q.open, q.parts[0][1])] + list(q.parts[1:])
+            if q.close is not None:
+                spans[-1] = (spans[-1][0], q.close + 1)
+            for s, e in spans:
+                for t in self.tokens_between(s, e):
+                    self.in_quote[t] = qi
+
+    def token_after(self, char: int) -> int:
+        """Index of the first token starting at or after ``char`` (len(doc) if none)."""
+        for tok_i in range(self.token_index_near(char), len(self.doc)):
+            if self.doc[tok_i].idx >= char:
+                return tok_i
+        return len(self.doc)
+
+    def token_index_near(self, char: int) -> int:
+        char = min(max(char, 0), len(self.text))
+        while char > 0 and self.token_at_char[char] < 0:
+            char -= 1
+        return max(self.token_at_char[char], 0)
+
+    def tokens_between(self, start: int, end: int) -> range:
+        first = self.token_after(start)
+        last = first
+        while last < len(self.doc) and self.doc[last].idx < end:
+            last += 1
+        return range(first, last)
+
+
+def _is_cue_verb(tok: Token, classes: Iterable[str] = ("speech",)) -> bool:
+    if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ not in {"VBD", "VBZ", "VBP", "VBG", "VBN", "VB"}:
+        return False
+    cls = cue_lexicon().get(tok.lemma_.lower())
+    return cls is not None and cls in tuple(classes)
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS:
+            return child
+    # "X was quoted as saying" / conjoined verbs share the first verb's subject
+    if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
+        for child in verb.head.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return child
+    return None
+
+
+def _subtree_range(tok: Token, exclude: set[int] | None = None) -> tuple[int, int]:
+    """Character range of a token's subtree, trimmed of edge punctuation."""
+    toks = [t for t in tok.subtree if not exclude or t.i not in exclude]
+    toks = _trim_punct(toks)
+    if not toks:
+        return tok.idx, tok.idx + len(tok.text)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _trim_punct(toks: list[Token]) -> list[Token]:
+    while toks and (toks[0].is_punct or toks[0].is_space):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        toks = toks[:-1]
+    return toks
+
+
+def _cue_range(verb: Token) -> tuple[int, int]:
+    """The cue verb with its auxiliaries ("has said") and particle ("pointed out")."""
+    start_tok = verb
+    i = verb.i - 1
+    while i >= verb.sent.start and verb.doc[i].dep_ in {"aux", "neg", "auxpass"} and verb.doc[i].head is verb:
+        start_tok = verb.doc[i]
+        i -= 1
+    end_tok = verb
+    for child in verb.rights:
+        if child.dep_ == "prt" and child.i == end_tok.i + 1:
+            end_tok = child
+    return start_tok.idx, end_tok.idx + len(end_tok.text)
+
+
+def _source_range(subj: Token) -> tuple[int, int]:
+    return _subtree_range(subj)
+
+
+def _according_to(doc: Doc, start: int, end: int) -> tuple[Token, Token] | None:
+    """An "according to X" in tokens [start, end): (according, head of X)."""
+    for i in range(max(start, 0), min(end, len(doc)) - 1):
+        if doc[i].lower_ == "according" and doc[i + 1].lower_ == "to":
+            for child in doc[i + 1].children:
+                if child.dep_ == "pobj":
+                    return doc[i], child
+            if i + 2 < len(doc):
+                return doc[i], doc[i + 2]
+    return None
+
+
+# --- the extraction ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Found:
+    quote: Quoted
+    verb: Token | None
+    cue: tuple[int, int] | None
+    source_tok: Token | None
+    source: tuple[int, int] | None
+    where: str  # "after", "before", "according", "colon", "none"
+
+
+def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution]:
+    text = doc.text
+    if not text.strip() or not any(ch in QUOTE_CHARS for ch in text) and not indirect:
+        return []
+    quoted = find_quoted(text) if any(ch in QUOTE_CHARS for ch in text) else []
+    index = _Index(doc, quoted)
+    outer = [q for q in quoted if q.depth == 0]
+    found = [_find_cue(doc, index, q) for q in outer]
+    found = _merge_interrupted(doc, index, found)
+
+    results: list[Attribution] = []
+    used_verbs: set[int] = set()
+    last_speaker_att: int | None = None
+    last_att_paragraph_end = -1
+    for f in found:
+        q = f.quote
+        speechlike = _speechlike(text, q)
+        if f.verb is not None or f.where in {"according", "colon"}:
+            kind, content = _kind_and_content(doc, index, f, speechlike)
+            if kind is None:
+                continue
+            conf = {"after": 0.9, "before": 0.85, "according": 0.85, "colon": 0.75}.get(f.where, 0.6)
+            if kind == "mixed":
+                conf -= 0.15
+            if q.close is None:
+                conf -= 0.15
+            parts = list(q.parts) if kind != "mixed" else [content]
+            att = Attribution(
+                kind=kind,
+                content=content,
+                parts=parts,
+                cue=f.cue,
+                source=f.source,
+                confidence=conf,
+                source_head=f.source_tok.i if f.source_tok is not None else -1,
+            )
+            if f.verb is not None:
+                used_verbs.add(f.verb.i)
+            results.append(att)
+            last_speaker_att = len(results) - 1
+            last_att_paragraph_end = _paragraph_end(text, q.outer_end)
+        elif speechlike and _is_own_paragraph(text, q) and last_speaker_att is not None:
+            # A floating quote: a quoted paragraph with no cue goes to the current speaker,
+            # when it follows that speaker's quote within a couple of paragraphs.
+            if _paragraphs_between(text, last_att_paragraph_end, q.open) > 2:
+                continue
+            results.append(
+                Attribution(
+                    kind="direct",
+                    content=(q.start, q.end),
+                    parts=list(q.parts),
+                    confidence=0.45 if q.close is not None else 0.35,
+                    continues=last_speaker_att,
+                )
+            )
+            last_att_paragraph_end = _paragraph_end(text, q.outer_end)
+
+    if indirect:
+        results.extend(_indirect(doc, index, used_verbs))
+    return _sorted(results)
+
+
+def _sorted(results: list[Attribution]) -> list[Attribution]:
+    """Sort by position, re-pointing ``continues`` (an index into the unsorted list)."""
+    ordered = sorted(results, key=lambda a: a.content)
+    position = {id(a): i for i, a in enumerate(ordered)}
+    for att in ordered:
+        if att.continues is not None:
+            att.continues = position[id(results[att.continues])]
+    return ordered
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    nl = text.find("\n", pos)
+    return len(text) if nl < 0 else nl
+
+
+def _paragraphs_between(text: str, start: int, end: int) -> int:
+    if start < 0 or end <= start:
+        return 0
+    return sum(1 for line in text[start:end].split("\n") if line.strip())
+
+
+def _is_own_paragraph(text: str, q: Quoted) -> bool:
+    """The quote opens its paragraph (so the paragraph is the quotation)."""
+    line_start = text.rfind("\n", 0, q.open) + 1
+    return not text[line_start : q.open].strip()
+
+
+def _speechlike(text: str, q: Quoted) -> bool:
+    """Does the quoted stretch read like an utterance rather than a title or scare quote?"""
+    content = " ".join(text[s:e] for s, e in q.parts)
+    words = [w for w in content.split() if any(c.isalnum() for c in w)]
+    stripped = content.rstrip()
+    ends_like_speech = bool(stripped) and stripped[-1] in ".,!?…:;—–-"
+    if len(q.parts) > 1:
+        return True
+    if len(words) >= 8:
+        return True
+    return ends_like_speech and len(words) >= 2
+
+
+def _find_cue(doc: Doc, index: _Index, q: Quoted) -> _Found:
+    """Look for the speech cue governing quote ``q``, after it, before it, or around it."""
+    for finder in (_cue_after, _cue_before, _cue_according, _cue_colon):
+        hit = finder(doc, index, q)
+        if hit is not None:
+            return hit
+    return _Found(q, None, None, None, None, "none")
+
+
+def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
+    """“…,” she said / “…,” said X / “…,” X told reporters on Tuesday."""
+    first = index.token_after(q.outer_end)
+    para_end = _paragraph_end(index.text, q.outer_end)
+    limit = min(len(doc), first + 10)
+    for i in range(first, limit):
+        tok = doc[i]
+        if tok.idx >= para_end or index.in_quote[i] >= 0:
+            break
+        if tok.text in _SENTENCE_END and i > first:
+            break
+        if _is_cue_verb(tok):
+            subj = _subject(tok)
+            if subj is None or index.in_quote[subj.i] >= 0:
+                continue
+            # the subject must lie next to the verb, outside the quote, after it
+            if subj.idx < q.outer_end:
+                continue
+            return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "after")
+        if tok.text == "," and i > first and tok.i > first + 1:
+            # ”, the minister said" is fine; ", and then ..." starts a new clause
+            nxt = doc[i + 1] if i + 1 < len(doc) else None
+            if nxt is not None and nxt.lower_ in {"and", "but", "while", "as", "because"}:
+                break
+    hit = _cue_according(doc, index, q, after_only=True)
+    return hit
+
+
+def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
+    """X said: “…” / X said, “…” / X told reporters on Tuesday that “…”."""
+    open_tok = index.token_after(q.open)
+    if open_tok >= len(doc):
+        return None
+    sent = doc[open_tok].sent
+    start = sent.start
+    # a paragraph-initial quote may follow a sentence ending with ":" in the previous paragraph
+    prev_end = open_tok - 1
+    while prev_end >= 0 and doc[prev_end].is_space:
+        prev_end -= 1
+    if prev_end >= 0 and doc[prev_end].text == ":" and doc[prev_end].sent.start < start:
+        start = doc[prev_end].sent.start
+    best: Token | None = None
+    for i in range(open_tok - 1, start - 1, -1):
+        tok = doc[i]
+        if index.in_quote[i] >= 0:
+            break  # another quote lies between: that one has the cue
+        if _is_cue_verb(tok):
+            best = tok
+            break
+    if best is None:
+        return None
+    subj = _subject(best)
+    if subj is None or index.in_quote[subj.i] >= 0:
+        return None
+    # The quote must belong to the verb: in its subtree, or right after it ("said on Tuesday:")
+    gap = [t for t in doc[best.i + 1 : open_tok] if not t.is_punct and not t.is_space]
+    in_subtree = best.left_edge.i <= open_tok <= best.right_edge.i
+    if not in_subtree and len(gap) > 4:
+        return None
+    if in_subtree and len(gap) > 12 and not _quote_in_clause_of(best, doc[open_tok]):
+        return None
+    return _Found(q, best, _cue_range(best), subj, _source_range(subj), "before")
+
+
+def _quote_in_clause_of(verb: Token, tok: Token) -> bool:
+    node = tok
+    while node.head is not node:
+        if node.head is verb:
+            return node.dep_ in _COMPLEMENT_DEPS
+        node = node.head
+    return False
+
+
+def _cue_according(
+    doc: Doc, index: _Index, q: Quoted, *, after_only: bool = False
+) -> _Found | None:
+    open_tok = index.token_after(q.open)
+    if open_tok >= len(doc):
+        return None
+    sent = doc[open_tok].sent
+    close_tok = index.token_after(q.outer_end)
+    ranges = [(close_tok, min(close_tok + 8, len(doc)))]
+    if not after_only:
+        ranges.append((sent.start, open_tok))
+    for a, b in ranges:
+        hit = _according_to(doc, a, b)
+        if hit is not None:
+            acc, head = hit
+            if index.in_quote[head.i] >= 0 or index.in_quote[acc.i] >= 0:
+                continue
+            cue = (acc.idx, doc[acc.i + 1].idx + len(doc[acc.i + 1].text))
+            return _Found(q, None, cue, head, _source_range(head), "according")
+    return None
+
+
+def _cue_colon(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
+    """X: “…” — a name (or noun phrase) and a colon, no verb, opening the paragraph or sentence."""
+    text = index.text
+    j = q.open - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    if j < 0 or text[j] != ":":
+        return None
+    colon_tok = index.token_index_near(j)
+    sent_start = doc[colon_tok].sent.start
+    line_start = text.rfind("\n", 0, j) + 1
+    toks = [t for t in doc[sent_start:colon_tok] if t.idx >= line_start and not t.is_space]
+    if not toks or len(toks) > 8 or any(t.pos_ in {"VERB", "AUX"} for t in toks):
+        return None
+    if not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in toks):
+        return None
+    head = next((t for t in reversed(toks) if t.pos_ in {"PROPN", "NOUN", "PRON"}), toks[-1])
+    toks = _trim_punct(toks)
+    src = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+    return _Found(q, None, (j, j + 1), head, src, "colon")
+
+
+def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Found]:
+    """“A,” she said, “B.” -> one quote with two parts (when B has no cue of its own)."""
+    out: list[_Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.where == "after"
+            and f.where in {"none", "before"}
+            and (f.where == "none" or (f.verb is not None and prev.verb is not None and f.verb.i == prev.verb.i))
+            and prev.quote.close is not None
+            and _gap_is_cue_clause(doc, index, prev, f.quote)
+        ):
+            merged = Quoted(
+                open=prev.quote.open,
+                close=f.quote.close,
+                mark=prev.quote.mark,
+                depth=0,
+                parts=list(prev.quote.parts) + list(f.quote.parts),
+            )
+            out[-1] = _Found(merged, prev.verb, prev.cue, prev.source_tok, prev.source, "after")
+            continue
+        out.append(f)
+    return out
+
+
+def _gap_is_cue_clause(doc: Doc, index: _Index, prev: _Found, q: Quoted) -> bool:
+    text = index.text
+    gap = text[prev.quote.outer_end : q.open]
+    if "\n" in gap or len(gap) > 120:
+        return False
+    toks = [t for t in index.tokens_between(prev.quote.outer_end, q.open)]
+    words = [doc[t] for t in toks if not doc[t].is_punct and not doc[t].is_space]
+    if not words or len(words) > 12:
+        return False
+    # the gap holds the cue and its source, and nothing that starts a new statement
+    return prev.verb is not None and any(t.i == prev.verb.i for t in words)
+
+
+def _kind_and_content(
+    doc: Doc, index: _Index, f: _Found, speechlike: bool
+) -> tuple[str | None, tuple[int, int]]:
+    """Direct when the quote is what was said; mixed when it sits inside a reported clause."""
+    q = f.quote
+    direct = ("direct", (q.start, q.end))
+    verb = f.verb
+    if verb is None:
+        return direct if speechlike else (None, direct[1])
+    if f.where == "after" and speechlike:
+        return direct
+    open_tok = index.token_after(q.open)
+    close_tok = max(index.token_after(q.outer_end) - 1, open_tok)
+    clause = _complement_holding(verb, open_tok)
+    if clause is None:
+        return direct if speechlike else (None, direct[1])
+    toks = [t for t in clause.subtree]
+    outside = [
+        t
+        for t in toks
+        if not (open_tok <= t.i <= close_tok)
+        and not t.is_punct
+        and t.lower_ not in {"that", "if", "whether"}
+    ]
+    if len(outside) >= 2 or not speechlike:
+        rng = _subtree_range(clause)
+        start = min(rng[0], q.open)
+        end = max(rng[1], q.outer_end)
+        return "mixed", (start, _trim_end(index.text, start, end))
+    return direct
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
+        end -= 1
+    return end
+
+
+def _complement_holding(verb: Token, tok_i: int) -> Token | None:
+    """The child of ``verb`` whose subtree holds token ``tok_i`` (a reported clause)."""
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS or child.dep_ == "punct":
+            continue
+        if child.left_edge.i <= tok_i <= child.right_edge.i:
+            return child
+    return None
+
+
+# --- indirect speech ----------------------------------------------------------------------------
+
+
+def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution]:
+    out: list[Attribution] = []
+    for tok in doc:
+        if tok.i in used_verbs or index.in_quote[tok.i] >= 0:
+            continue
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            att = _according_indirect(doc, index, tok)
+            if att is not None:
+                out.append(att)
+            continue
+        if not _is_cue_verb(tok, ("speech", "attitude")):
+            continue
+        comp = next((c for c in tok.children if c.dep_ in _CLAUSE_DEPS), None)
+        if comp is None:
+            continue
+        subj = _subject(tok)
+        if subj is None or subj.lower_ in {"it", "there"}:
+            continue
+        rng = _subtree_range(comp, exclude=None)
+        comp_toks = list(comp.subtree)
+        if any(index.in_quote[t.i] >= 0 for t in comp_toks):
+            continue  # a quote inside: handled as a direct or mixed quote
+        words = [t for t in comp_toks if not t.is_punct]
+        if len(words) < 3:
+            continue
+        content = (rng[0], _trim_end(index.text, rng[0], rng[1]))
+        cls = cue_lexicon().get(tok.lemma_.lower(), "speech")
+        out.append(
+            Attribution(
+                kind="indirect",
+                content=content,
+                parts=[content],
+                cue=_cue_range(tok),
+                source=_source_range(subj),
+                confidence=0.7 if cls == "speech" else 0.5,
+                source_head=subj.i,
+            )
+        )
+    return out
+
+
+def _according_indirect(doc: Doc, index: _Index, acc: Token) -> Attribution | None:
+    """According to X, <content>. / <content>, according to X."""
+    to = doc[acc.i + 1]
+    head = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if head is None:
+        return None
+    phrase = {t.i for t in acc.subtree} | {t.i for t in to.subtree} | {acc.i, to.i}
+    sent = acc.sent
+    rest = [t for t in sent if t.i not in phrase and not t.is_space]
+    rest = _trim_punct(rest)
+    if len([t for t in rest if not t.is_punct]) < 3:
+        return None
+    if any(index.in_quote[t.i] >= 0 for t in rest):
+        return None
+    # the content is contiguous on one side of the phrase
+    if rest[0].i > acc.i:
+        rest = [t for t in rest if t.i > max(phrase)]
+    else:
+        rest = [t for t in rest if t.i < acc.i]
+    rest = _trim_punct(rest)
+    if not rest:
+        return None
+    start, end = rest[0].idx, rest[-1].idx + len(rest[-1].text)
+    end = _trim_end(index.text, start, end)
+    src = _subtree_range(head)
+    return Attribution(
+        kind="indirect",
+        content=(start, end),
+        parts=[(start, end)],
+        cue=(acc.idx, to.idx + len(to.text)),
+        source=src,
+        confidence=0.75,
+        source_head=head.i,
+    )
+
+
+def spans_of(doc: Doc) -> list[Span]:
+    """The content of each attribution as a spaCy Span (for users of the component)."""
+    out: list[Span] = []
+    for att in doc._.onrecord_quotes or []:
+        span = doc.char_span(att.content[0], att.content[1], alignment_mode="expand")
+        if span is not None:
+            out.append(span)
+    return out

@@ -1,16 +1,52 @@
-"""Speaker resolution (stub; being written)."""
+"""Speaker resolution within one document: from a local mention to a canonical entity.
+
+- Named people are clustered: "Varga" and "Ms. Varga" join "Lena Varga" (the
+  fullest mention names the entity); transliteration variants (al-Sinwar,
+  Al Sinwar, Sinwar) normalise to the same key.
+- Roles come from pre-modifiers and appositions ("Interior Minister Lena Varga",
+  "Tomas Holt, Marrenland's water commissioner") and resolve later role-only
+  mentions ("the minister").
+- Pronouns go to the most recent compatible speaker (gender from honorifics and
+  earlier pronouns), else the most recent named person.
+- Organisations and places are ORG/GPE; news media (a channel, "state television")
+  MEDIA; indefinite or unnamed sources ("a senior official", "sources close to …")
+  ANONYMOUS with the description as name; groups ("residents") GROUP.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..types import Entity
+from ..resources import read_tsv
+from ..types import Entity, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
     from .quotes import Attribution
+
+__all__ = ["ResolvedSpeaker", "Resolution", "resolve_speakers", "name_key"]
+
+_HONORIFICS_M = {"mr", "mr.", "sir", "lord", "mister"}
+_HONORIFICS_F = {"ms", "ms.", "mrs", "mrs.", "miss", "madam", "dame", "lady"}
+_TITLES = {"dr", "dr.", "prof", "prof.", "gen", "gen.", "col", "col.", "sen", "sen.", "rep", "rep."}
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+_PLURAL = {"they", "them", "we", "us"}
+_ORG_HEADS = {
+    "ministry", "government", "office", "army", "military", "police", "service", "agency",
+    "committee", "council", "commission", "authority", "authorities", "department", "company",
+    "group", "organisation", "organization", "party", "court", "parliament", "embassy",
+    "cabinet", "administration", "statement", "campaign", "union", "bank", "board", "forces",
+    "spokesperson",
+}  # fmt: skip
+_NAME_PREFIXES = re.compile(r"^(?:al|el|ul|ad|ash|as|at|az|an|ar)[-\s]+", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -26,5 +62,303 @@ class Resolution:
     entities: list[Entity] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Cluster:
+    name: str
+    type: str
+    key: tuple[str, ...]
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    gender: str | None = None
+    last_seen: int = -1
+    id: str = ""
+
+
+@lru_cache(maxsize=1)
+def _speaker_nouns() -> dict[str, str]:
+    return {row["word"]: row["class"] for row in read_tsv("media_nouns.tsv")}
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """A normalised key for a name: accents, case, al-/el- prefixes, hyphens, possessives."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’]s\b", "", text)
+    text = text.replace("-", " ").replace("’", "").replace("'", "")
+    words = []
+    for word in text.lower().split():
+        word = word.strip(".,;:\"“”‘’()")
+        if not word or word in _HONORIFICS_M or word in _HONORIFICS_F or word in _TITLES:
+            continue
+        word = _NAME_PREFIXES.sub("", word) if len(word) > 3 else word
+        if word in {"al", "el"}:
+            continue
+        words.append(word)
+    return tuple(words)
+
+
+def _clean_name(span: SpacySpan) -> str:
+    toks = list(span)
+    while toks and (toks[0].lower_ in {"the", "a", "an"} or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or toks[-1].lower_ in {"'s", "’s"}):
+        toks = toks[:-1]
+    if not toks:
+        return span.text
+    return span.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+
+
+class _Resolver:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.clusters: list[_Cluster] = []
+        self.by_token: dict[int, _Cluster] = {}
+        self._collect_named()
+
+    # -- named entities ------------------------------------------------------------------------
+
+    def _collect_named(self) -> None:
+        people = [e for e in self.doc.ents if e.label_ == "PERSON"]
+        # the fullest mentions first, so shorter ones join them
+        for ent in sorted(people, key=lambda e: (-len(name_key(e.text)), e.start)):
+            self._add_person(ent)
+        for ent in self.doc.ents:
+            if ent.label_ in {"ORG", "GPE", "NORP"}:
+                person = self.person_with_key(name_key(ent.text), ent.start_char)
+                if person is not None and ent.label_ != "NORP":
+                    # the small model often tags a lone surname as ORG: "Varga said"
+                    self._mention(person, ent)
+                    continue
+                self._add_named(ent, "GROUP" if ent.label_ == "NORP" else ent.label_)
+
+    def person_with_key(self, key: tuple[str, ...], pos: int) -> _Cluster | None:
+        """The person whose name contains all of ``key``'s words (nearest earlier mention wins)."""
+        if not key:
+            return None
+        best: _Cluster | None = None
+        for cluster in self.clusters:
+            if cluster.type == "PERSON" and set(key) <= set(cluster.key):
+                if best is None or _nearest(cluster, pos) < _nearest(best, pos):
+                    best = cluster
+        return best
+
+    def _add_person(self, ent: SpacySpan) -> None:
+        key = name_key(ent.text)
+        if not key:
+            return
+        match = None
+        for cluster in self.clusters:
+            if cluster.type == "PERSON" and set(key) <= set(cluster.key):
+                # two people sharing a surname: the nearest earlier full mention wins
+                if match is None or _nearest(cluster, ent.start_char) < _nearest(match, ent.start_char):
+                    match = cluster
+        if match is None:
+            match = _Cluster(name=_clean_name(ent), type="PERSON", key=key)
+            self.clusters.append(match)
+        self._mention(match, ent)
+        honorific = self.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if honorific in _HONORIFICS_M:
+            match.gender = "m"
+        elif honorific in _HONORIFICS_F:
+            match.gender = "f"
+        self._collect_roles(match, ent)
+
+    def _add_named(self, ent: SpacySpan, etype: str) -> None:
+        key = name_key(_clean_name(ent))
+        if not key:
+            return
+        for cluster in self.clusters:
+            if cluster.type == etype and cluster.key == key:
+                self._mention(cluster, ent)
+                return
+        cluster = _Cluster(name=_clean_name(ent), type=etype, key=key)
+        self.clusters.append(cluster)
+        self._mention(cluster, ent)
+
+    def _mention(self, cluster: _Cluster, span: SpacySpan) -> None:
+        cluster.mentions.append((span.start_char, span.end_char))
+        for tok in span:
+            self.by_token[tok.i] = cluster
+
+    def _collect_roles(self, cluster: _Cluster, ent: SpacySpan) -> None:
+        head = ent.root
+        # pre-modifiers inside the noun phrase: "Interior Minister Lena Varga"
+        pre = [
+            t
+            for t in head.lefts
+            if t.i < ent.start and t.dep_ in {"compound", "amod", "nmod", "poss"} and t.ent_type_ != "PERSON"
+        ]
+        if pre:
+            toks = [t for p in pre for t in p.subtree if t.i < ent.start and not t.is_punct]
+            toks = [t for t in toks if t.lower_ not in {"the", "a", "an"}]
+            if toks and any(t.pos_ in {"NOUN", "PROPN"} for t in toks):
+                _add_role(cluster, _text_of(toks))
+        for child in head.rights:
+            if child.dep_ == "appos":
+                words = [t for t in child.subtree if not t.is_punct and t.dep_ not in {"relcl", "acl"}]
+                words = [t for t in words if t.lower_ not in {"the", "a", "an"}]
+                if words and len(words) <= 8:
+                    _add_role(cluster, _text_of(words))
+
+    # -- resolving one source --------------------------------------------------------------------
+
+    def resolve(self, source: tuple[int, int] | None, head_i: int, previous: list[_Cluster | None]) -> _Cluster | None:
+        if source is None or head_i < 0:
+            return None
+        doc = self.doc
+        head = doc[head_i]
+        span = doc.char_span(source[0], source[1], alignment_mode="expand")
+        if span is None:
+            return None
+        word = head.lower_
+        if head.pos_ == "PRON" or word in _MALE | _FEMALE | _PLURAL:
+            return self._pronoun(head, previous)
+        noun_class = _speaker_nouns().get(word) or _speaker_nouns().get(head.lemma_.lower())
+        named = self.by_token.get(head.i)
+        if head.pos_ == "PROPN" and (named is None or named.type != "PERSON"):
+            named = self.person_with_key(name_key(_proper_name(head)), head.idx) or named
+        if named is None:
+            # the head of "Marrenland state television" is a media noun, not the GPE inside it
+            if noun_class is None:
+                named = next((self.by_token[t.i] for t in span if t.i in self.by_token and self.by_token[t.i].type == "PERSON"), None)
+        if named is not None:
+            named.last_seen = head.i
+            if named.type == "GPE" and noun_class == "MEDIA":
+                return self._described(span, "MEDIA")
+            return named
+        if noun_class == "MEDIA":
+            return self._described(span, "MEDIA")
+        role_holder = self._by_role(head, span)
+        if role_holder is not None:
+            return role_holder
+        if noun_class == "GROUP" and head.tag_ in {"NNS", "NNPS"}:
+            return self._described(span, "GROUP")
+        if head.lemma_.lower() in _ORG_HEADS or (span.ents and span.ents[0].label_ in {"ORG", "GPE"} and noun_class is None):
+            if span.ents and span.ents[-1].root is head:
+                return self.by_token.get(span.ents[-1].start)
+            return self._described(span, "ORG")
+        if noun_class in {"ANONYMOUS", "GROUP"} or _indefinite(head):
+            return self._described(span, "ANONYMOUS" if noun_class != "GROUP" else "GROUP")
+        if head.pos_ == "PROPN":
+            return self._described(span, "PERSON")
+        return self._described(span, "ANONYMOUS")
+
+    def _pronoun(self, head: Token, previous: list[_Cluster | None]) -> _Cluster | None:
+        word = head.lower_
+        if word in {"i", "me", "you", "it"}:
+            return None
+        want_plural = word in _PLURAL
+        gender = "m" if word in _MALE else "f" if word in _FEMALE else None
+        for cluster in reversed(previous):
+            if cluster is None:
+                continue
+            if want_plural:
+                if cluster.type in {"ORG", "GROUP", "GPE", "MEDIA"}:
+                    return cluster
+                continue
+            if cluster.type != "PERSON" or (cluster.gender and gender and cluster.gender != gender):
+                continue
+            cluster.gender = cluster.gender or gender
+            return cluster
+        if want_plural:
+            return None
+        # no earlier speaker fits: the most recent named person mentioned before the pronoun
+        best: _Cluster | None = None
+        best_pos = -1
+        for cluster in self.clusters:
+            if cluster.type != "PERSON" or (cluster.gender and gender and cluster.gender != gender):
+                continue
+            before = [s for s, _ in cluster.mentions if s < head.idx]
+            if before and max(before) > best_pos:
+                best, best_pos = cluster, max(before)
+        if best is not None:
+            best.gender = best.gender or gender
+        return best
+
+    def _by_role(self, head: Token, span: SpacySpan) -> _Cluster | None:
+        """"the minister" / "the water commissioner" -> the person holding that role."""
+        if not any(t.lower_ in {"the", "this"} for t in span[:2]):
+            return None
+        lemma = head.lemma_.lower()
+        candidates = [c for c in self.clusters if c.type == "PERSON" and any(r.split()[-1].lower() in {lemma, head.lower_} for r in c.roles)]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: max((s for s, _ in c.mentions if s < span.start_char), default=-1))
+
+    def _described(self, span: SpacySpan, etype: str) -> _Cluster:
+        """An entity named by its description ("a senior Estovian official")."""
+        toks = [t for t in span if t.dep_ not in {"relcl", "acl"} and not any(a.dep_ in {"relcl", "acl"} for a in t.ancestors if a.i in range(span.start, span.end))]
+        while toks and (toks[-1].is_punct or toks[-1].lower_ in {"who", "which", "that"}):
+            toks = toks[:-1]
+        name = " ".join(t.text for t in toks) if toks else span.text
+        name = re.sub(r"\s+([,’'])", r"\1", name)
+        key = (etype, *name_key(name))
+        for cluster in self.clusters:
+            if cluster.key == key:
+                cluster.mentions.append((span.start_char, span.end_char))
+                return cluster
+        cluster = _Cluster(name=name, type=etype, key=key, mentions=[(span.start_char, span.end_char)])
+        self.clusters.append(cluster)
+        return cluster
+
+
+def _proper_name(head: Token) -> str:
+    """The proper name around a PROPN head: its compound and flat parts ("Tomas Holt")."""
+    toks = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [head]
+    return " ".join(t.text for t in toks)
+
+
+def _text_of(toks: list[Token]) -> str:
+    """Tokens' text with the document's own spacing ("Estovia's", not "Estovia 's")."""
+    return "".join(t.text_with_ws for t in toks[:-1]) + toks[-1].text if toks else ""
+
+
+def _add_role(cluster: _Cluster, role: str) -> None:
+    role = role.strip()
+    if role and role.lower() not in (r.lower() for r in cluster.roles):
+        cluster.roles.append(role)
+
+
+def _indefinite(head: Token) -> bool:
+    return any(c.lower_ in {"a", "an", "one", "some", "several", "two", "three"} for c in head.lefts)
+
+
+def _nearest(cluster: _Cluster, pos: int) -> int:
+    before = [pos - s for s, _ in cluster.mentions if s <= pos]
+    return min(before) if before else 10**9 + min((s for s, _ in cluster.mentions), default=0)
+
+
 def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> Resolution:
-    return Resolution(speakers=[None] * len(attributions), entities=[])
+    """Resolve every attribution's source to an entity; build the record's entity list."""
+    resolver = _Resolver(doc)
+    resolved: list[_Cluster | None] = []
+    for att in attributions:
+        if att.continues is not None and 0 <= att.continues < len(resolved):
+            resolved.append(resolved[att.continues])
+            continue
+        cluster = resolver.resolve(att.source, att.source_head, resolved)
+        if cluster is not None and att.source is not None:
+            if att.source not in cluster.mentions:
+                cluster.mentions.append(att.source)
+        resolved.append(cluster)
+
+    text = doc.text
+    entities: list[Entity] = []
+    for n, cluster in enumerate(resolver.clusters, start=1):
+        cluster.id = f"e{n}"
+        mentions = sorted(set(cluster.mentions))
+        aliases = sorted({text[s:e] for s, e in mentions} - {cluster.name})
+        entities.append(
+            Entity(
+                id=cluster.id,
+                name=cluster.name,
+                type=cluster.type,
+                mentions=[Span.of(text, s, e) for s, e in mentions],
+                aliases=aliases,
+                roles=list(cluster.roles),
+            )
+        )
+    speakers = [
+        None if c is None else ResolvedSpeaker(id=c.id, name=c.name, type=c.type) for c in resolved
+    ]
+    return Resolution(speakers=speakers, entities=entities)
