@@ -73,7 +73,7 @@ class Quote(_Model):
     cue: Span | None
     source: Span | None = Field(description="the local mention of the speaker")
     speaker: Speaker | None
-    nested_in: str | None = None
+    nested_in: str | None
     confidence: float = Field(ge=0.0, le=1.0)
 
 

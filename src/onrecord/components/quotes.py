@@ -107,7 +107,7 @@ class _Index:
         for qi, q in enumerate(quoted):
             if q.depth:
                 continue
-            spans = [(q.open, q.parts[0][1])] + list(q.parts[1:])
+            spans = [(q.open, q.parts[0][1])] + [(s - 1, e) for s, e in q.parts[1:]]
             if q.close is not None:
                 spans[-1] = (spans[-1][0], q.close + 1)
             for s, e in spans:
@@ -142,14 +142,19 @@ def _is_cue_verb(tok: Token, classes: Iterable[str] = ("speech",)) -> bool:
     return cls is not None and cls in tuple(classes)
 
 
-def _subject(verb: Token) -> Token | None:
+def _subject(verb: Token, in_quote: list[int] | None = None) -> Token | None:
+    """The verb's subject outside any quote (the parser may also hang a quote's subject on it)."""
+
+    def ok(tok: Token) -> bool:
+        return tok.dep_ in _SUBJECT_DEPS and not tok.is_punct and (in_quote is None or in_quote[tok.i] < 0)
+
     for child in verb.children:
-        if child.dep_ in _SUBJECT_DEPS:
+        if ok(child):
             return child
     # "X was quoted as saying" / conjoined verbs share the first verb's subject
     if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
         for child in verb.head.children:
-            if child.dep_ in _SUBJECT_DEPS:
+            if ok(child):
                 return child
     return None
 
@@ -230,7 +235,7 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
     last_att_paragraph_end = -1
     for f in found:
         q = f.quote
-        speechlike = _speechlike(text, q)
+        speechlike = _speechlike(text, q) or _has_clause(doc, index, q)
         if f.verb is not None or f.where in {"according", "colon"}:
             kind, content = _kind_and_content(doc, index, f, speechlike)
             if kind is None:
@@ -316,6 +321,18 @@ def _speechlike(text: str, q: Quoted) -> bool:
     return ends_like_speech and len(words) >= 2
 
 
+def _has_clause(doc: Doc, index: _Index, q: Quoted) -> bool:
+    """The quote holds a clause (a verb with its own subject): speech, not a title."""
+    toks = [doc[i] for s, e in q.parts for i in index.tokens_between(s, e)]
+    if len(toks) < 3:
+        return False
+    inside = {t.i for t in toks}
+    return any(
+        t.pos_ in {"VERB", "AUX"} and any(c.dep_ in _SUBJECT_DEPS and c.i in inside for c in t.children)
+        for t in toks
+    )
+
+
 def _find_cue(doc: Doc, index: _Index, q: Quoted) -> _Found:
     """Look for the speech cue governing quote ``q``, after it, before it, or around it."""
     for finder in (_cue_after, _cue_before, _cue_according, _cue_colon):
@@ -337,8 +354,8 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         if tok.text in _SENTENCE_END and i > first:
             break
         if _is_cue_verb(tok):
-            subj = _subject(tok)
-            if subj is None or index.in_quote[subj.i] >= 0:
+            subj = _subject(tok, index.in_quote)
+            if subj is None:
                 continue
             # the subject must lie next to the verb, outside the quote, after it
             if subj.idx < q.outer_end:
@@ -376,8 +393,8 @@ def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
             break
     if best is None:
         return None
-    subj = _subject(best)
-    if subj is None or index.in_quote[subj.i] >= 0:
+    subj = _subject(best, index.in_quote)
+    if subj is None:
         return None
     # The quote must belong to the verb: in its subtree, or right after it ("said on Tuesday:")
     gap = [t for t in doc[best.i + 1 : open_tok] if not t.is_punct and not t.is_space]
@@ -547,7 +564,7 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
         comp = next((c for c in tok.children if c.dep_ in _CLAUSE_DEPS), None)
         if comp is None:
             continue
-        subj = _subject(tok)
+        subj = _subject(tok, index.in_quote)
         if subj is None or subj.lower_ in {"it", "there"}:
             continue
         rng = _subtree_range(comp, exclude=None)

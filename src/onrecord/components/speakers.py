@@ -113,6 +113,7 @@ class _Resolver:
         self.doc = doc
         self.clusters: list[_Cluster] = []
         self.by_token: dict[int, _Cluster] = {}
+        self.subject_starts: set[int] = set()
         self._collect_named()
 
     # -- named entities ------------------------------------------------------------------------
@@ -177,6 +178,8 @@ class _Resolver:
 
     def _mention(self, cluster: _Cluster, span: SpacySpan) -> None:
         cluster.mentions.append((span.start_char, span.end_char))
+        if span.root.dep_ in {"nsubj", "nsubjpass"} or span.root.head.dep_ in {"nsubj", "nsubjpass"}:
+            self.subject_starts.add(span.start_char)
         for tok in span:
             self.by_token[tok.i] = cluster
 
@@ -247,33 +250,49 @@ class _Resolver:
         word = head.lower_
         if word in {"i", "me", "you", "it"}:
             return None
-        want_plural = word in _PLURAL
-        gender = "m" if word in _MALE else "f" if word in _FEMALE else None
-        for cluster in reversed(previous):
-            if cluster is None:
-                continue
-            if want_plural:
-                if cluster.type in {"ORG", "GROUP", "GPE", "MEDIA"}:
+        if word in _PLURAL:
+            for cluster in reversed(previous):
+                if cluster is not None and cluster.type in {"ORG", "GROUP", "GPE", "MEDIA"}:
                     return cluster
-                continue
-            if cluster.type != "PERSON" or (cluster.gender and gender and cluster.gender != gender):
-                continue
-            cluster.gender = cluster.gender or gender
-            return cluster
-        if want_plural:
             return None
-        # no earlier speaker fits: the most recent named person mentioned before the pronoun
-        best: _Cluster | None = None
-        best_pos = -1
-        for cluster in self.clusters:
-            if cluster.type != "PERSON" or (cluster.gender and gender and cluster.gender != gender):
-                continue
-            before = [s for s, _ in cluster.mentions if s < head.idx]
-            if before and max(before) > best_pos:
-                best, best_pos = cluster, max(before)
+        gender = "m" if word in _MALE else "f" if word in _FEMALE else None
+        best = self._salient_person(head, gender)
+        if best is None:
+            for cluster in reversed(previous):
+                if cluster is not None and cluster.type == "PERSON" and _compatible(cluster, gender):
+                    best = cluster
+                    break
         if best is not None:
             best.gender = best.gender or gender
         return best
+
+    def _salient_person(self, head: Token, gender: str | None) -> _Cluster | None:
+        """The most salient compatible person before the pronoun: the latest mention, a
+        grammatical subject preferred within the previous couple of sentences."""
+        sent_start = head.sent.start
+        window_start = head.sent.start_char
+        prev_sents = 0
+        i = sent_start - 1
+        while i >= 0 and prev_sents < 2:
+            window_start = self.doc[i].sent.start_char
+            prev_sents += 1
+            i = self.doc[i].sent.start - 1
+        latest: tuple[int, _Cluster] | None = None
+        latest_subject: tuple[int, _Cluster] | None = None
+        for cluster in self.clusters:
+            if cluster.type != "PERSON" or not _compatible(cluster, gender):
+                continue
+            for start, end in cluster.mentions:
+                if end > head.idx:
+                    continue
+                if latest is None or start > latest[0]:
+                    latest = (start, cluster)
+                if start >= window_start and start in self.subject_starts:
+                    if latest_subject is None or start > latest_subject[0]:
+                        latest_subject = (start, cluster)
+        if latest_subject is not None:
+            return latest_subject[1]
+        return latest[1] if latest is not None else None
 
     def _by_role(self, head: Token, span: SpacySpan) -> _Cluster | None:
         """"the minister" / "the water commissioner" -> the person holding that role."""
@@ -319,6 +338,10 @@ def _add_role(cluster: _Cluster, role: str) -> None:
         cluster.roles.append(role)
 
 
+def _compatible(cluster: _Cluster, gender: str | None) -> bool:
+    return not (cluster.gender and gender and cluster.gender != gender)
+
+
 def _indefinite(head: Token) -> bool:
     return any(c.lower_ in {"a", "an", "one", "some", "several", "two", "three"} for c in head.lefts)
 
@@ -340,6 +363,7 @@ def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> Resolution:
         if cluster is not None and att.source is not None:
             if att.source not in cluster.mentions:
                 cluster.mentions.append(att.source)
+            resolver.subject_starts.add(att.source[0])
         resolved.append(cluster)
 
     text = doc.text

@@ -1,0 +1,168 @@
+"""Attribution extraction over real parses: patterns, speakers, and the traps."""
+
+from __future__ import annotations
+
+import onrecord
+from onrecord.ingest import document_from_text
+from onrecord.types import Quote, Record
+
+
+def quotes(text: str) -> list[Quote]:
+    return onrecord.analyze(text).quotes
+
+
+def only(text: str) -> Quote:
+    found = quotes(text)
+    assert len(found) == 1, [q.content.text for q in found]
+    return found[0]
+
+
+def speaker(q: Quote) -> str | None:
+    return q.speaker.name if q.speaker else None
+
+
+def test_cue_after_with_pronoun_goes_to_the_named_person() -> None:
+    text = "Interior Minister Lena Varga visited the dam on Monday.\n\n“We will rebuild,” she said."
+    q = only(text)
+    assert (q.kind, q.content.text, q.cue and q.cue.text, q.source and q.source.text) == (
+        "direct",
+        "We will rebuild,",
+        "said",
+        "she",
+    )
+    assert speaker(q) == "Lena Varga"
+    assert q.speaker and q.speaker.type == "PERSON"
+
+
+def test_said_x_inverted() -> None:
+    q = only("“The gates opened on schedule,” said Tomas Holt, the water commissioner.")
+    assert q.kind == "direct"
+    assert speaker(q) == "Tomas Holt"
+    assert q.source and q.source.text.startswith("Tomas Holt")
+
+
+def test_x_told_y() -> None:
+    q = only("Tomas Holt told reporters: “We opened the gates on schedule.”")
+    assert (q.kind, speaker(q), q.cue and q.cue.text) == ("direct", "Tomas Holt", "told")
+    assert q.content.text == "We opened the gates on schedule."
+
+
+def test_cue_before_with_comma() -> None:
+    q = only("Lena Varga said, “The inquiry starts on Monday.”")
+    assert (q.kind, speaker(q)) == ("direct", "Lena Varga")
+
+
+def test_colon_attribution_without_verb() -> None:
+    text = "Tomas Holt spoke after the vote.\n\nHolt: “We share the grief of every family.”"
+    q = only(text)
+    assert (q.kind, q.cue and q.cue.text, speaker(q)) == ("direct", ":", "Tomas Holt")
+
+
+def test_according_to_direct() -> None:
+    q = only("According to Lena Varga, “the gates were never inspected.”")
+    assert speaker(q) == "Lena Varga"
+    assert q.cue and q.cue.text == "According to"
+
+
+def test_surname_resolves_to_the_fullest_mention() -> None:
+    text = "Lena Varga arrived late.\n\n“We were not warned,” Varga said."
+    assert speaker(only(text)) == "Lena Varga"
+
+
+def test_interrupted_quote_is_one_quote_with_two_parts() -> None:
+    text = "“We will rebuild,” Lena Varga said, “and we will do it together.”"
+    q = only(text)
+    assert [p.text for p in q.content_parts] == ["We will rebuild,", "and we will do it together."]
+    assert q.content.start == q.content_parts[0].start
+    assert q.content.end == q.content_parts[1].end
+
+
+def test_multi_paragraph_quote() -> None:
+    text = (
+        "Lena Varga read a statement.\n\n"
+        "“The first paragraph of the statement sets out the facts.\n\n"
+        "“The second paragraph, which closes it,” Varga said."
+    )
+    q = only(text)
+    assert len(q.content_parts) == 2
+    assert speaker(q) == "Lena Varga"
+
+
+def test_british_single_quotes_with_apostrophes() -> None:
+    text = "‘It’s over for the valley’s farms and the residents’ homes,’ said Tomas Holt."
+    q = only(text)
+    assert q.content.text == "It’s over for the valley’s farms and the residents’ homes,"
+    assert speaker(q) == "Tomas Holt"
+
+
+def test_guillemets_and_low_high_quotes() -> None:
+    q1 = only("«We regret the loss of life,» said Tomas Holt.")
+    assert q1.content.text == "We regret the loss of life,"
+    q2 = only("„We regret the loss of life“, said Tomas Holt.")
+    assert q2.content.text == "We regret the loss of life"
+
+
+def test_programme_title_is_not_a_quote() -> None:
+    assert quotes("The dam was discussed on ‘Morning Line’ on Monday.") == []
+
+
+def test_scare_quotes_are_not_quotes() -> None:
+    assert quotes("Officials described a so-called “controlled release” before the flood.") == []
+    assert quotes("Aid arrived through a ‘humanitarian corridor’ on Tuesday.") == []
+
+
+def test_scare_quote_governed_by_a_cue_is_mixed() -> None:
+    q = only("Lena Varga said the releases were “reckless and unannounced” on Monday.")
+    assert q.kind == "mixed"
+    assert "releases were “reckless and unannounced”" in q.content.text
+    assert speaker(q) == "Lena Varga"
+
+
+def test_unclosed_quote_does_not_swallow_the_article() -> None:
+    text = "“We will not leave, said Tomas Holt.\n\nThe river rose by a metre overnight.\n\nRescue teams arrived."
+    for q in quotes(text):
+        assert "river rose" not in q.content.text
+        assert "Rescue teams" not in q.content.text
+
+
+def test_floating_quote_goes_to_the_current_speaker_with_lower_confidence() -> None:
+    text = (
+        "“We opened the gates on schedule,” said Tomas Holt.\n\n"
+        "“Nobody upstream could have predicted the rainfall. We acted within the treaty.”"
+    )
+    first, second = quotes(text)
+    assert speaker(second) == "Tomas Holt"
+    assert second.cue is None
+    assert second.confidence < first.confidence
+
+
+def test_no_quote_outside_the_body() -> None:
+    text = "Share this article\n\n“We will rebuild,” said Lena Varga."
+    doc = document_from_text(text)
+    doc.body = [(text.index("“"), len(text))]
+    record: Record = onrecord.analyze(doc)
+    assert len(record.quotes) == 1
+    doc.body = [(0, text.index("\n"))]
+    assert onrecord.analyze(doc).quotes == []
+
+
+def test_indirect_speech_with_that() -> None:
+    q = only("Lena Varga said that the dam had been inspected in March.")
+    assert (q.kind, q.content.text, speaker(q)) == (
+        "indirect",
+        "that the dam had been inspected in March",
+        "Lena Varga",
+    )
+
+
+def test_according_to_indirect() -> None:
+    q = only("According to the Valley Relief Service, at least 41 people died.")
+    assert q.kind == "indirect"
+    assert q.content.text == "at least 41 people died"
+    assert q.speaker and q.speaker.type == "ORG"
+
+
+def test_anonymous_source() -> None:
+    q = only("A senior Estovian official, who spoke on condition of anonymity, said the warning came too late.")
+    assert q.speaker and q.speaker.type == "ANONYMOUS"
+    assert q.speaker.name == "A senior Estovian official"
