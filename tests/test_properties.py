@@ -10,14 +10,38 @@ from hypothesis import strategies as st
 import onrecord
 from tests.conftest import assert_offsets
 
-QUOTE_MARKS = list("\"'“”‘’«»„‹›「」") + ["\n", "\n\n", " said ", " she said, ", ": ", "according to "]
-WORDS = ["We", "will", "rebuild", "Varga", "Holt", "the", "dam", "Gaza’s", "won’t", "’90s", ".", ",", "he", "told"]
+QUOTE_MARKS = list("\"'“”‘’«»„‹›「」") + [
+    "\n",
+    "\n\n",
+    " said ",
+    " she said, ",
+    ": ",
+    "according to ",
+]
+WORDS = [
+    "We",
+    "will",
+    "rebuild",
+    "Varga",
+    "Holt",
+    "the",
+    "dam",
+    "Gaza’s",
+    "won’t",
+    "’90s",
+    ".",
+    ",",
+    "he",
+    "told",
+]
 
 hostile_text = st.lists(
     st.one_of(
         st.sampled_from(QUOTE_MARKS),
         st.sampled_from(WORDS),
-        st.text(min_size=1, max_size=6),  # arbitrary unicode: combining marks, surrogates-free, controls
+        st.text(
+            min_size=1, max_size=6
+        ),  # arbitrary unicode: combining marks, surrogates-free, controls
     ),
     max_size=60,
 ).map(" ".join)
@@ -32,4 +56,6 @@ def test_analysis_never_raises_and_offsets_hold(text: str) -> None:
     assert_offsets(data)
     for quote in data["quotes"]:
         for part in quote["content_parts"]:
-            assert quote["content"]["start"] <= part["start"] <= part["end"] <= quote["content"]["end"]
+            assert (
+                quote["content"]["start"] <= part["start"] <= part["end"] <= quote["content"]["end"]
+            )

@@ -8,7 +8,11 @@ from onrecord.components.quotemarks import find_quoted
 
 
 def contents(text: str, depth: int | None = 0) -> list[list[str]]:
-    return [[text[s:e] for s, e in q.parts] for q in find_quoted(text) if depth is None or q.depth == depth]
+    return [
+        [text[s:e] for s, e in q.parts]
+        for q in find_quoted(text)
+        if depth is None or q.depth == depth
+    ]
 
 
 @pytest.mark.parametrize(
@@ -56,7 +60,9 @@ def test_single_quote_nested_in_double() -> None:
 
 
 def test_multi_paragraph_quote_is_one_quote_with_a_part_per_paragraph() -> None:
-    text = "“The first paragraph of the statement.\n\n“The second paragraph, which closes,” he said."
+    text = (
+        "“The first paragraph of the statement.\n\n“The second paragraph, which closes,” he said."
+    )
     (quote,) = find_quoted(text)
     assert [text[s:e] for s, e in quote.parts] == [
         "The first paragraph of the statement.",

@@ -163,6 +163,8 @@ def test_according_to_indirect() -> None:
 
 
 def test_anonymous_source() -> None:
-    q = only("A senior Estovian official, who spoke on condition of anonymity, said the warning came too late.")
+    q = only(
+        "A senior Estovian official, who spoke on condition of anonymity, said the warning came too late."
+    )
     assert q.speaker and q.speaker.type == "ANONYMOUS"
     assert q.speaker.name == "A senior Estovian official"

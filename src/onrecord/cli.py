@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -36,7 +36,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
@@ -52,7 +52,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """onrecord: who said what, on the record."""
@@ -102,7 +104,9 @@ def analyze(
     ] = 1,
     max_bytes: Annotated[
         int | None,
-        typer.Option(help="Skip documents larger than this many bytes (default 10 MB, or ONRECORD_MAX_BYTES)."),
+        typer.Option(
+            help="Skip documents larger than this many bytes (default 10 MB, or ONRECORD_MAX_BYTES)."
+        ),
     ] = None,
     progress: Annotated[
         bool | None,
@@ -159,7 +163,13 @@ class _open_output:
 def _with_progress(results: Iterator[Record | ErrorRecord]) -> Iterator[Record | ErrorRecord]:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    columns = (SpinnerColumn(), TextColumn("{task.completed} documents"), BarColumn(), TimeElapsedColumn(), TextColumn("{task.fields[errors]} errors"))
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.completed} documents"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[errors]} errors"),
+    )
     from rich.console import Console
 
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
@@ -173,7 +183,9 @@ def _with_progress(results: Iterator[Record | ErrorRecord]) -> Iterator[Record |
 
 
 def _report_error(result: ErrorRecord) -> None:
-    typer.echo(f"onrecord: error: {result.source}: {result.error.message} [{result.error.code}]", err=True)
+    typer.echo(
+        f"onrecord: error: {result.source}: {result.error.message} [{result.error.code}]", err=True
+    )
 
 
 def _write(results: Iterator[Record | ErrorRecord], out: IO[str], fmt: OutputFormat) -> int:

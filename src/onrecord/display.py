@@ -23,7 +23,9 @@ def _shorten(text: str, limit: int) -> str:
 
 def print_table(results: Sequence[Record | ErrorRecord], out: IO[str]) -> None:
     """One table per document: speaker, kind, quote, cue; error records as one line."""
-    console = Console(file=out, soft_wrap=False, width=None if out.isatty() else 140, highlight=False)
+    console = Console(
+        file=out, soft_wrap=False, width=None if out.isatty() else 140, highlight=False
+    )
     for result in results:
         if isinstance(result, ErrorRecord):
             console.print(Text(f"{result.id}: error: {result.error.message}", style="bold red"))

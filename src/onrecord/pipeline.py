@@ -47,7 +47,9 @@ def _error(document: Document, exc: BaseException) -> ErrorRecord:
         code, message = exc.code, exc.message
     else:
         code, message = "analysis", f"analysis failed: {type(exc).__name__}: {exc}"
-    return ErrorRecord(id=document.id, source=document.source, error=ErrorInfo(code=code, message=message))
+    return ErrorRecord(
+        id=document.id, source=document.source, error=ErrorInfo(code=code, message=message)
+    )
 
 
 def analyze_document(document: Document, nlp: Language | None = None) -> Record:

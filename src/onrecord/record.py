@@ -14,16 +14,26 @@ if TYPE_CHECKING:
 __all__ = ["record_from_doc", "in_body"]
 
 
-def in_body(body: list[tuple[int, int]], start: int, end: int) -> bool:
-    """True when [start, end) lies inside one body range."""
-    return any(b_start <= start and end <= b_end for b_start, b_end in body)
+def in_body(body: list[tuple[int, int]], text: str, start: int, end: int) -> bool:
+    """True when [start, end) lies in the body: whatever falls outside the body ranges is
+    whitespace (a quote over two paragraphs spans two ranges and the blank line between)."""
+    pos = start
+    for b_start, b_end in sorted(body):
+        if b_end <= pos or b_start >= end:
+            continue
+        if text[pos : max(pos, b_start)].strip():
+            return False
+        pos = max(pos, b_end)
+        if pos >= end:
+            return True
+    return not text[pos:end].strip()
 
 
 def record_from_doc(document: Document, doc: Doc, *, pipeline: str = "") -> Record:
     text = document.text
     body = document.body if document.body else [(0, len(text))]
     attributions: list[Attribution] = [
-        a for a in (doc._.onrecord_quotes or []) if in_body(body, *a.content)
+        a for a in (doc._.onrecord_quotes or []) if in_body(body, text, *a.content)
     ]
     resolution = resolve_speakers(doc, attributions)
 

@@ -132,7 +132,9 @@ class Check(_Model):
 class Record(_Model):
     """What ``onrecord analyze`` writes for one document."""
 
-    id: str = Field(description="stable: from the JSONL id, else the file name, else a content hash")
+    id: str = Field(
+        description="stable: from the JSONL id, else the file name, else a content hash"
+    )
     source: str = Field(description="path or URL")
     title: str | None
     outlet: str | None

@@ -19,7 +19,7 @@ __all__ = ["Quoted", "find_quoted", "paragraph_ranges", "QUOTE_CHARS"]
 
 # Opening mark -> the closing marks that may end it.
 _CLOSERS: dict[str, str] = {
-    "“": "”\"",  # English; a stray straight mark may close a curly one
+    "“": '”"',  # English; a stray straight mark may close a curly one
     '"': '"”',
     "„": "“”",  # German/Polish low-high
     "«": "»",
@@ -30,7 +30,7 @@ _CLOSERS: dict[str, str] = {
     "'": "'’",
     "”": "”",  # Swedish/Finnish style ”…”
 }
-_DOUBLE = set("“”\"„«»「」『』")
+_DOUBLE = set('“”"„«»「」『』')
 _OPENERS = set(_CLOSERS)
 _ANY_CLOSER = set("”\"“»›」』’'")
 QUOTE_CHARS = frozenset(_OPENERS | _ANY_CLOSER)
@@ -96,7 +96,11 @@ def _can_open(text: str, i: int, ch: str) -> bool:
         return False  # an apostrophe inside or after a word
     if ch in "'‘’" and _ELISION.match(text, i + 1):
         return False
-    if ch in "\"”'’" and before and not (_is_space(before) or before in "([{—–-/:;,…" or before in QUOTE_CHARS):
+    if (
+        ch in "\"”'’"
+        and before
+        and not (_is_space(before) or before in "([{—–-/:;,…" or before in QUOTE_CHARS)
+    ):
         return False
     return True
 
@@ -143,7 +147,7 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[Quoted], list
             and len(stack) >= 2
             and ch in _CLOSERS[stack[-2].mark]
             and _can_close(text, i, ch)
-            and not (ch in _OPENERS and _can_open(text, i, ch) and ch not in "\"")
+            and not (ch in _OPENERS and _can_open(text, i, ch) and ch not in '"')
         ):
             # The double quote around an open single mark closes: that mark was an apostrophe.
             stack.pop()
@@ -163,13 +167,17 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[Quoted], list
 
 
 def _same_family(a: str, b: str) -> bool:
-    english = "“\"”"
+    english = '“"”'
     return a == b or (a in english and b in english)
 
 
 def _has_later_closer(text: str, i: int, end: int, mark: str) -> bool:
     for j in range(i, end):
-        if text[j] in _CLOSERS[mark] and _can_close(text, j, text[j]) and not _weak_closer(text, j, end):
+        if (
+            text[j] in _CLOSERS[mark]
+            and _can_close(text, j, text[j])
+            and not _weak_closer(text, j, end)
+        ):
             return True
     return False
 

@@ -136,7 +136,14 @@ class _Index:
 
 
 def _is_cue_verb(tok: Token, classes: Iterable[str] = ("speech",)) -> bool:
-    if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ not in {"VBD", "VBZ", "VBP", "VBG", "VBN", "VB"}:
+    if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ not in {
+        "VBD",
+        "VBZ",
+        "VBP",
+        "VBG",
+        "VBN",
+        "VB",
+    }:
         return False
     cls = cue_lexicon().get(tok.lemma_.lower())
     return cls is not None and cls in tuple(classes)
@@ -146,7 +153,11 @@ def _subject(verb: Token, in_quote: list[int] | None = None) -> Token | None:
     """The verb's subject outside any quote (the parser may also hang a quote's subject on it)."""
 
     def ok(tok: Token) -> bool:
-        return tok.dep_ in _SUBJECT_DEPS and not tok.is_punct and (in_quote is None or in_quote[tok.i] < 0)
+        return (
+            tok.dep_ in _SUBJECT_DEPS
+            and not tok.is_punct
+            and (in_quote is None or in_quote[tok.i] < 0)
+        )
 
     for child in verb.children:
         if ok(child):
@@ -180,7 +191,11 @@ def _cue_range(verb: Token) -> tuple[int, int]:
     """The cue verb with its auxiliaries ("has said") and particle ("pointed out")."""
     start_tok = verb
     i = verb.i - 1
-    while i >= verb.sent.start and verb.doc[i].dep_ in {"aux", "neg", "auxpass"} and verb.doc[i].head is verb:
+    while (
+        i >= verb.sent.start
+        and verb.doc[i].dep_ in {"aux", "neg", "auxpass"}
+        and verb.doc[i].head is verb
+    ):
         start_tok = verb.doc[i]
         i -= 1
     end_tok = verb
@@ -240,7 +255,9 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
             kind, content = _kind_and_content(doc, index, f, speechlike)
             if kind is None:
                 continue
-            conf = {"after": 0.9, "before": 0.85, "according": 0.85, "colon": 0.75}.get(f.where, 0.6)
+            conf = {"after": 0.9, "before": 0.85, "according": 0.85, "colon": 0.75}.get(
+                f.where, 0.6
+            )
             if kind == "mixed":
                 conf -= 0.15
             if q.close is None:
@@ -328,7 +345,8 @@ def _has_clause(doc: Doc, index: _Index, q: Quoted) -> bool:
         return False
     inside = {t.i for t in toks}
     return any(
-        t.pos_ in {"VERB", "AUX"} and any(c.dep_ in _SUBJECT_DEPS and c.i in inside for c in t.children)
+        t.pos_ in {"VERB", "AUX"}
+        and any(c.dep_ in _SUBJECT_DEPS and c.i in inside for c in t.children)
         for t in toks
     )
 
@@ -468,7 +486,10 @@ def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Fo
             prev is not None
             and prev.where == "after"
             and f.where in {"none", "before"}
-            and (f.where == "none" or (f.verb is not None and prev.verb is not None and f.verb.i == prev.verb.i))
+            and (
+                f.where == "none"
+                or (f.verb is not None and prev.verb is not None and f.verb.i == prev.verb.i)
+            )
             and prev.quote.close is not None
             and _gap_is_cue_clause(doc, index, prev, f.quote)
         ):

@@ -25,9 +25,8 @@ from ..resources import read_tsv
 from ..types import Entity, Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
-    from spacy.tokens import Token
 
     from .quotes import Attribution
 
@@ -87,7 +86,7 @@ def name_key(name: str) -> tuple[str, ...]:
     text = text.replace("-", " ").replace("’", "").replace("'", "")
     words = []
     for word in text.lower().split():
-        word = word.strip(".,;:\"“”‘’()")
+        word = word.strip('.,;:"“”‘’()')
         if not word or word in _HONORIFICS_M or word in _HONORIFICS_F or word in _TITLES:
             continue
         word = _NAME_PREFIXES.sub("", word) if len(word) > 3 else word
@@ -151,7 +150,9 @@ class _Resolver:
         for cluster in self.clusters:
             if cluster.type == "PERSON" and set(key) <= set(cluster.key):
                 # two people sharing a surname: the nearest earlier full mention wins
-                if match is None or _nearest(cluster, ent.start_char) < _nearest(match, ent.start_char):
+                if match is None or _nearest(cluster, ent.start_char) < _nearest(
+                    match, ent.start_char
+                ):
                     match = cluster
         if match is None:
             match = _Cluster(name=_clean_name(ent), type="PERSON", key=key)
@@ -178,7 +179,10 @@ class _Resolver:
 
     def _mention(self, cluster: _Cluster, span: SpacySpan) -> None:
         cluster.mentions.append((span.start_char, span.end_char))
-        if span.root.dep_ in {"nsubj", "nsubjpass"} or span.root.head.dep_ in {"nsubj", "nsubjpass"}:
+        if span.root.dep_ in {"nsubj", "nsubjpass"} or span.root.head.dep_ in {
+            "nsubj",
+            "nsubjpass",
+        }:
             self.subject_starts.add(span.start_char)
         for tok in span:
             self.by_token[tok.i] = cluster
@@ -189,7 +193,9 @@ class _Resolver:
         pre = [
             t
             for t in head.lefts
-            if t.i < ent.start and t.dep_ in {"compound", "amod", "nmod", "poss"} and t.ent_type_ != "PERSON"
+            if t.i < ent.start
+            and t.dep_ in {"compound", "amod", "nmod", "poss"}
+            and t.ent_type_ != "PERSON"
         ]
         if pre:
             toks = [t for p in pre for t in p.subtree if t.i < ent.start and not t.is_punct]
@@ -198,14 +204,18 @@ class _Resolver:
                 _add_role(cluster, _text_of(toks))
         for child in head.rights:
             if child.dep_ == "appos":
-                words = [t for t in child.subtree if not t.is_punct and t.dep_ not in {"relcl", "acl"}]
+                words = [
+                    t for t in child.subtree if not t.is_punct and t.dep_ not in {"relcl", "acl"}
+                ]
                 words = [t for t in words if t.lower_ not in {"the", "a", "an"}]
                 if words and len(words) <= 8:
                     _add_role(cluster, _text_of(words))
 
     # -- resolving one source --------------------------------------------------------------------
 
-    def resolve(self, source: tuple[int, int] | None, head_i: int, previous: list[_Cluster | None]) -> _Cluster | None:
+    def resolve(
+        self, source: tuple[int, int] | None, head_i: int, previous: list[_Cluster | None]
+    ) -> _Cluster | None:
         if source is None or head_i < 0:
             return None
         doc = self.doc
@@ -223,7 +233,14 @@ class _Resolver:
         if named is None:
             # the head of "Marrenland state television" is a media noun, not the GPE inside it
             if noun_class is None:
-                named = next((self.by_token[t.i] for t in span if t.i in self.by_token and self.by_token[t.i].type == "PERSON"), None)
+                named = next(
+                    (
+                        self.by_token[t.i]
+                        for t in span
+                        if t.i in self.by_token and self.by_token[t.i].type == "PERSON"
+                    ),
+                    None,
+                )
         if named is not None:
             named.last_seen = head.i
             if named.type == "GPE" and noun_class == "MEDIA":
@@ -236,7 +253,9 @@ class _Resolver:
             return role_holder
         if noun_class == "GROUP" and head.tag_ in {"NNS", "NNPS"}:
             return self._described(span, "GROUP")
-        if head.lemma_.lower() in _ORG_HEADS or (span.ents and span.ents[0].label_ in {"ORG", "GPE"} and noun_class is None):
+        if head.lemma_.lower() in _ORG_HEADS or (
+            span.ents and span.ents[0].label_ in {"ORG", "GPE"} and noun_class is None
+        ):
             if span.ents and span.ents[-1].root is head:
                 return self.by_token.get(span.ents[-1].start)
             return self._described(span, "ORG")
@@ -259,7 +278,11 @@ class _Resolver:
         best = self._salient_person(head, gender)
         if best is None:
             for cluster in reversed(previous):
-                if cluster is not None and cluster.type == "PERSON" and _compatible(cluster, gender):
+                if (
+                    cluster is not None
+                    and cluster.type == "PERSON"
+                    and _compatible(cluster, gender)
+                ):
                     best = cluster
                     break
         if best is not None:
@@ -295,18 +318,35 @@ class _Resolver:
         return latest[1] if latest is not None else None
 
     def _by_role(self, head: Token, span: SpacySpan) -> _Cluster | None:
-        """"the minister" / "the water commissioner" -> the person holding that role."""
+        """ "the minister" / "the water commissioner" -> the person holding that role."""
         if not any(t.lower_ in {"the", "this"} for t in span[:2]):
             return None
         lemma = head.lemma_.lower()
-        candidates = [c for c in self.clusters if c.type == "PERSON" and any(r.split()[-1].lower() in {lemma, head.lower_} for r in c.roles)]
+        candidates = [
+            c
+            for c in self.clusters
+            if c.type == "PERSON"
+            and any(r.split()[-1].lower() in {lemma, head.lower_} for r in c.roles)
+        ]
         if not candidates:
             return None
-        return max(candidates, key=lambda c: max((s for s, _ in c.mentions if s < span.start_char), default=-1))
+        return max(
+            candidates,
+            key=lambda c: max((s for s, _ in c.mentions if s < span.start_char), default=-1),
+        )
 
     def _described(self, span: SpacySpan, etype: str) -> _Cluster:
         """An entity named by its description ("a senior Estovian official")."""
-        toks = [t for t in span if t.dep_ not in {"relcl", "acl"} and not any(a.dep_ in {"relcl", "acl"} for a in t.ancestors if a.i in range(span.start, span.end))]
+        toks = [
+            t
+            for t in span
+            if t.dep_ not in {"relcl", "acl"}
+            and not any(
+                a.dep_ in {"relcl", "acl"}
+                for a in t.ancestors
+                if a.i in range(span.start, span.end)
+            )
+        ]
         while toks and (toks[-1].is_punct or toks[-1].lower_ in {"who", "which", "that"}):
             toks = toks[:-1]
         name = " ".join(t.text for t in toks) if toks else span.text
@@ -316,7 +356,9 @@ class _Resolver:
             if cluster.key == key:
                 cluster.mentions.append((span.start_char, span.end_char))
                 return cluster
-        cluster = _Cluster(name=name, type=etype, key=key, mentions=[(span.start_char, span.end_char)])
+        cluster = _Cluster(
+            name=name, type=etype, key=key, mentions=[(span.start_char, span.end_char)]
+        )
         self.clusters.append(cluster)
         return cluster
 
@@ -343,7 +385,9 @@ def _compatible(cluster: _Cluster, gender: str | None) -> bool:
 
 
 def _indefinite(head: Token) -> bool:
-    return any(c.lower_ in {"a", "an", "one", "some", "several", "two", "three"} for c in head.lefts)
+    return any(
+        c.lower_ in {"a", "an", "one", "some", "several", "two", "three"} for c in head.lefts
+    )
 
 
 def _nearest(cluster: _Cluster, pos: int) -> int:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 __all__ = ["read_tsv"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_tsv(name: str) -> tuple[dict[str, str], ...]:
     """Rows of a bundled TSV as dicts; lines starting with ``#`` are comments (source notes)."""
     raw = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
