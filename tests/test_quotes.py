@@ -168,3 +168,13 @@ def test_anonymous_source() -> None:
     )
     assert q.speaker and q.speaker.type == "ANONYMOUS"
     assert q.speaker.name == "A senior Estovian official"
+
+
+def test_long_sentence_before_a_quote_terminates() -> None:
+    # a cue far before the quote walks the parse tree up to the root: this once looped forever
+    text = (
+        "Lena Varga, who has led the ministry since the election and who visited the valley "
+        "twice this week with engineers from the capital and the north, said at a briefing "
+        "in the capital late on Tuesday evening after the vote “we will rebuild.”"
+    )
+    assert len(quotes(text)) <= 1

@@ -163,7 +163,7 @@ def _subject(verb: Token, in_quote: list[int] | None = None) -> Token | None:
         if ok(child):
             return child
     # "X was quoted as saying" / conjoined verbs share the first verb's subject
-    if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
+    if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
         for child in verb.head.children:
             if ok(child):
                 return child
@@ -194,7 +194,7 @@ def _cue_range(verb: Token) -> tuple[int, int]:
     while (
         i >= verb.sent.start
         and verb.doc[i].dep_ in {"aux", "neg", "auxpass"}
-        and verb.doc[i].head is verb
+        and verb.doc[i].head.i == verb.i
     ):
         start_tok = verb.doc[i]
         i -= 1
@@ -426,8 +426,8 @@ def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
 
 def _quote_in_clause_of(verb: Token, tok: Token) -> bool:
     node = tok
-    while node.head is not node:
-        if node.head is verb:
+    while node.head.i != node.i:
+        if node.head.i == verb.i:
             return node.dep_ in _COMPLEMENT_DEPS
         node = node.head
     return False

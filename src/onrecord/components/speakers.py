@@ -256,7 +256,7 @@ class _Resolver:
         if head.lemma_.lower() in _ORG_HEADS or (
             span.ents and span.ents[0].label_ in {"ORG", "GPE"} and noun_class is None
         ):
-            if span.ents and span.ents[-1].root is head:
+            if span.ents and span.ents[-1].root.i == head.i:
                 return self.by_token.get(span.ents[-1].start)
             return self._described(span, "ORG")
         if noun_class in {"ANONYMOUS", "GROUP"} or _indefinite(head):
