@@ -88,3 +88,10 @@ def test_unclosed_quote_never_swallows_the_article() -> None:
 
 def test_stray_straight_quote_in_measurement_is_ignored() -> None:
     assert contents('The wall is 6\' 2" tall and "safe," he said.') == [["safe,"]]
+
+
+def test_two_apostrophes_as_double_quotes() -> None:
+    text = "''It's anti-reform,'' Mr. Burman said. The campaign was ''taking a close look'' at it."
+    assert contents(text) == [["It's anti-reform,"], ["taking a close look"]]
+    first = find_quoted(text)[0]
+    assert first.outer_end == text.index("''", 2) + 2

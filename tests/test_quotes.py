@@ -107,7 +107,7 @@ def test_programme_title_is_not_a_quote() -> None:
 
 
 def test_scare_quotes_are_not_quotes() -> None:
-    assert quotes("Officials described a so-called “controlled release” before the flood.") == []
+    assert quotes("Operators began a so-called “controlled release” before the flood.") == []
     assert quotes("Aid arrived through a ‘humanitarian corridor’ on Tuesday.") == []
 
 

@@ -17,10 +17,14 @@ from dataclasses import dataclass, field
 
 __all__ = ["Quoted", "find_quoted", "paragraph_ranges", "QUOTE_CHARS"]
 
+#: Stands for the two-character mark '' (two apostrophes), used as a straight double quote.
+_TWO_APOS = "\ue000"
+
 # Opening mark -> the closing marks that may end it.
 _CLOSERS: dict[str, str] = {
-    "“": '”"',  # English; a stray straight mark may close a curly one
+    "“": '”"' + _TWO_APOS,  # English; a stray straight mark may close a curly one
     '"': '"”',
+    _TWO_APOS: _TWO_APOS + "”",
     "„": "“”",  # German/Polish low-high
     "«": "»",
     "‹": "›",
@@ -30,9 +34,9 @@ _CLOSERS: dict[str, str] = {
     "'": "'’",
     "”": "”",  # Swedish/Finnish style ”…”
 }
-_DOUBLE = set('“”"„«»「」『』')
+_DOUBLE = set('“”"„«»「」『』' + _TWO_APOS)
 _OPENERS = set(_CLOSERS)
-_ANY_CLOSER = set("”\"“»›」』’'")
+_ANY_CLOSER = set("”\"“»›」』’'" + _TWO_APOS)
 QUOTE_CHARS = frozenset(_OPENERS | _ANY_CLOSER)
 
 # Leading elisions written with an apostrophe: ’90s, ’em, ’tis, rock ’n’ roll.
@@ -49,6 +53,8 @@ class Quoted:
     mark: str
     depth: int  # 0 for an outermost quote, 1 inside another
     parts: list[tuple[int, int]] = field(default_factory=list)
+    open_width: int = 1
+    close_width: int = 1
 
     @property
     def start(self) -> int:
@@ -61,7 +67,7 @@ class Quoted:
     @property
     def outer_end(self) -> int:
         """End of the stretch including its closing mark."""
-        return (self.close + 1) if self.close is not None else self.end
+        return (self.close + self.close_width) if self.close is not None else self.end
 
     @property
     def is_double(self) -> bool:
@@ -87,9 +93,17 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
 
-def _can_open(text: str, i: int, ch: str) -> bool:
+def _mark_at(text: str, i: int) -> tuple[str, int]:
+    """The quote mark at ``i`` and its width: '' (two apostrophes) is one double mark."""
+    ch = text[i]
+    if ch == "'" and i + 1 < len(text) and text[i + 1] == "'":
+        return _TWO_APOS, 2
+    return ch, 1
+
+
+def _can_open(text: str, i: int, ch: str, width: int = 1) -> bool:
     before = text[i - 1] if i > 0 else ""
-    after = text[i + 1] if i + 1 < len(text) else ""
+    after = text[i + width] if i + width < len(text) else ""
     if _is_space(after):
         return False
     if ch in "'’‘" and _is_word(before):
@@ -97,7 +111,7 @@ def _can_open(text: str, i: int, ch: str) -> bool:
     if ch in "'‘’" and _ELISION.match(text, i + 1):
         return False
     if (
-        ch in "\"”'’"
+        ch in "\"”'’" + _TWO_APOS
         and before
         and not (_is_space(before) or before in "([{—–-/:;,…" or before in QUOTE_CHARS)
     ):
@@ -105,10 +119,10 @@ def _can_open(text: str, i: int, ch: str) -> bool:
     return True
 
 
-def _can_close(text: str, i: int, ch: str) -> bool:
+def _can_close(text: str, i: int, ch: str, width: int = 1) -> bool:
     before = text[i - 1] if i > 0 else ""
-    after = text[i + 1] if i + 1 < len(text) else ""
-    if _is_space(before) and ch in "'’":
+    after = text[i + width] if i + width < len(text) else ""
+    if _is_space(before) and ch in "'’" + _TWO_APOS:
         return False
     return not (ch in "'’" and _is_word(before) and _is_word(after))
 
@@ -127,55 +141,64 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[Quoted], list
     stack: list[Quoted] = []
     i = start
     while i < end:
-        ch = text[i]
-        if ch not in QUOTE_CHARS:
+        if text[i] not in QUOTE_CHARS:
             i += 1
             continue
+        ch, width = _mark_at(text, i)
         top = stack[-1] if stack else None
-        if top is not None and ch in _CLOSERS[top.mark] and _can_close(text, i, ch):
+        if top is not None and ch in _CLOSERS[top.mark] and _can_close(text, i, ch, width):
             if _weak_closer(text, i, end) and _has_later_closer(text, i + 1, end, top.mark):
                 i += 1
                 continue
             top.close = i
-            top.parts.append((top.open + 1, i))
+            top.close_width = width
+            top.parts.append((top.open + top.open_width, i))
             closed.append(stack.pop())
-            i += 1
+            i += width
             continue
         if (
             top is not None
             and not top.is_double
             and len(stack) >= 2
             and ch in _CLOSERS[stack[-2].mark]
-            and _can_close(text, i, ch)
-            and not (ch in _OPENERS and _can_open(text, i, ch) and ch not in '"')
+            and _can_close(text, i, ch, width)
+            and not (ch in _OPENERS and _can_open(text, i, ch, width) and ch not in '"' + _TWO_APOS)
         ):
             # The double quote around an open single mark closes: that mark was an apostrophe.
             stack.pop()
             continue
-        if ch in _OPENERS and _can_open(text, i, ch):
+        if ch in _OPENERS and _can_open(text, i, ch, width):
             if top is not None and top.is_double and _same_family(top.mark, ch):
                 # A second double opener inside a double quote: the first was never closed.
                 stack.pop()
-                continue_quote = Quoted(open=top.open, close=None, mark=top.mark, depth=top.depth)
-                continue_quote.parts.append((top.open + 1, i))
-                closed.append(continue_quote)
-                top = stack[-1] if stack else None
+                unclosed = Quoted(
+                    open=top.open,
+                    close=None,
+                    mark=top.mark,
+                    depth=top.depth,
+                    open_width=top.open_width,
+                )
+                unclosed.parts.append((top.open + top.open_width, i))
+                closed.append(unclosed)
             depth = 1 if stack else 0
-            stack.append(Quoted(open=i, close=None, mark=ch, depth=depth))
-        i += 1
+            stack.append(Quoted(open=i, close=None, mark=ch, depth=depth, open_width=width))
+        i += width
     return closed, stack
 
 
 def _same_family(a: str, b: str) -> bool:
-    english = '“"”'
+    english = '“"”' + _TWO_APOS
     return a == b or (a in english and b in english)
 
 
 def _has_later_closer(text: str, i: int, end: int, mark: str) -> bool:
     for j in range(i, end):
+        if text[j] not in QUOTE_CHARS:
+            continue
+        ch, width = _mark_at(text, j)
         if (
-            text[j] in _CLOSERS[mark]
-            and _can_close(text, j, text[j])
+            ch in _CLOSERS[mark]
+            and _can_close(text, j, ch, width)
             and not _weak_closer(text, j, end)
         ):
             return True
@@ -199,7 +222,7 @@ def find_quoted(text: str) -> list[Quoted]:
         while lead < p_end and text[lead].isspace():
             lead += 1
         if pending is not None:
-            if lead < p_end and text[lead] == pending.mark:
+            if lead < p_end and _mark_at(text, lead)[0] == pending.mark:
                 # The paragraph re-opens the quote: scan it as the same quote's next part.
                 closed, still_open = _scan_paragraph(text, lead, p_end)
                 first_open = still_open[0] if still_open and still_open[0].open == lead else None
@@ -207,13 +230,19 @@ def find_quoted(text: str) -> list[Quoted]:
                 if first_closed is not None:
                     pending.parts.append(first_closed.parts[-1])
                     pending.close = first_closed.close
+                    pending.close_width = first_closed.close_width
                     found.append(pending)
                     pending = None
                     found.extend(q for q in closed if q is not first_closed)
                     found.extend(_recover(text, still_open, p_end))
                     continue
                 if first_open is not None:
-                    pending.parts.append((lead + 1, _rstrip(text, lead + 1, p_end)))
+                    pending.parts.append(
+                        (
+                            lead + first_open.open_width,
+                            _rstrip(text, lead + first_open.open_width, p_end),
+                        )
+                    )
                     found.extend(closed)
                     found.extend(_recover(text, still_open[1:], p_end))
                     continue
@@ -225,7 +254,12 @@ def find_quoted(text: str) -> list[Quoted]:
         if still_open:
             outer = still_open[0]
             if outer.depth == 0 and _continues(text, p_end):
-                outer.parts.append((outer.open + 1, _rstrip(text, outer.open + 1, p_end)))
+                outer.parts.append(
+                    (
+                        outer.open + outer.open_width,
+                        _rstrip(text, outer.open + outer.open_width, p_end),
+                    )
+                )
                 pending = outer
                 found.extend(_recover(text, still_open[1:], p_end))
             else:
@@ -242,7 +276,7 @@ def _continues(text: str, p_end: int) -> bool:
     j = p_end
     while j < len(text) and text[j].isspace():
         j += 1
-    return j < len(text) and text[j] in _OPENERS
+    return j < len(text) and _mark_at(text, j)[0] in _OPENERS
 
 
 def _recover(text: str, still_open: list[Quoted], p_end: int) -> list[Quoted]:
@@ -254,8 +288,8 @@ def _recover(text: str, still_open: list[Quoted], p_end: int) -> list[Quoted]:
         if q.parts:
             out.append(q)
             continue
-        end = _rstrip(text, q.open + 1, p_end)
-        if end > q.open + 1:
-            q.parts.append((q.open + 1, end))
+        end = _rstrip(text, q.open + q.open_width, p_end)
+        if end > q.open + q.open_width:
+            q.parts.append((q.open + q.open_width, end))
             out.append(q)
     return out

@@ -107,7 +107,7 @@ class _Index:
         for qi, q in enumerate(quoted):
             if q.depth:
                 continue
-            spans = [(q.open, q.parts[0][1])] + [(s - 1, e) for s, e in q.parts[1:]]
+            spans = [(q.open, q.parts[0][1])] + [(s - q.open_width, e) for s, e in q.parts[1:]]
             if q.close is not None:
                 spans[-1] = (spans[-1][0], q.close + 1)
             for s, e in spans:
@@ -389,10 +389,11 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
 
 
 def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
-    """X said: “…” / X said, “…” / X told reporters on Tuesday that “…”."""
+    """X said: “…” / X said, “…” / X said the plan was “a disaster”."""
     open_tok = index.token_after(q.open)
     if open_tok >= len(doc):
         return None
+    first_word = _first_word_inside(doc, index, q)
     sent = doc[open_tok].sent
     start = sent.start
     # a paragraph-initial quote may follow a sentence ending with ":" in the previous paragraph
@@ -401,34 +402,39 @@ def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         prev_end -= 1
     if prev_end >= 0 and doc[prev_end].text == ":" and doc[prev_end].sent.start < start:
         start = doc[prev_end].sent.start
-    best: Token | None = None
     for i in range(open_tok - 1, start - 1, -1):
         tok = doc[i]
         if index.in_quote[i] >= 0:
-            break  # another quote lies between: that one has the cue
-        if _is_cue_verb(tok):
-            best = tok
-            break
-    if best is None:
-        return None
-    subj = _subject(best, index.in_quote)
-    if subj is None:
-        return None
-    # The quote must belong to the verb: in its subtree, or right after it ("said on Tuesday:")
-    gap = [t for t in doc[best.i + 1 : open_tok] if not t.is_punct and not t.is_space]
-    in_subtree = best.left_edge.i <= open_tok <= best.right_edge.i
-    if not in_subtree and len(gap) > 4:
-        return None
-    if in_subtree and len(gap) > 12 and not _quote_in_clause_of(best, doc[open_tok]):
-        return None
-    return _Found(q, best, _cue_range(best), subj, _source_range(subj), "before")
+            return None  # another quote lies between: that one has the cue
+        if not _is_cue_verb(tok, ("speech", "attitude")):
+            continue
+        subj = _subject(tok, index.in_quote)
+        if subj is None:
+            continue
+        # The quote belongs to the verb: in its subtree, or right after it ("said on Tuesday:")
+        gap = [t for t in doc[tok.i + 1 : open_tok] if not t.is_punct and not t.is_space]
+        in_subtree = _governs(tok, first_word)
+        if not in_subtree and len(gap) > 4:
+            continue
+        return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "before")
+    return None
 
 
-def _quote_in_clause_of(verb: Token, tok: Token) -> bool:
+def _first_word_inside(doc: Doc, index: _Index, q: Quoted) -> Token:
+    i = index.token_after(q.start)
+    while i < len(doc) - 1 and (doc[i].is_punct or doc[i].is_space) and doc[i].idx < q.end:
+        i += 1
+    return doc[min(i, len(doc) - 1)]
+
+
+def _governs(verb: Token, tok: Token) -> bool:
+    """``tok`` lies in the verb's subtree (a head chain reaching the verb)."""
     node = tok
-    while node.head.i != node.i:
-        if node.head.i == verb.i:
-            return node.dep_ in _COMPLEMENT_DEPS
+    for _ in range(len(tok.doc)):
+        if node.i == verb.i:
+            return True
+        if node.head.i == node.i:
+            return False
         node = node.head
     return False
 
@@ -478,18 +484,20 @@ def _cue_colon(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
 
 
 def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Found]:
-    """“A,” she said, “B.” -> one quote with two parts (when B has no cue of its own)."""
+    """“A,” she said, “B.” -> one quote with two parts (when B has no cue of its own).
+
+    The same holds for “A,” said X, a long description. “B.”: a quote in the same
+    paragraph, right after the cue clause of the previous one, continues it.
+    """
     out: list[_Found] = []
     for f in found:
         prev = out[-1] if out else None
         if (
             prev is not None
             and prev.where == "after"
+            and prev.verb is not None
             and f.where in {"none", "before"}
-            and (
-                f.where == "none"
-                or (f.verb is not None and prev.verb is not None and f.verb.i == prev.verb.i)
-            )
+            and (f.where == "none" or (f.verb is not None and f.verb.i == prev.verb.i))
             and prev.quote.close is not None
             and _gap_is_cue_clause(doc, index, prev, f.quote)
         ):
@@ -499,6 +507,8 @@ def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Fo
                 mark=prev.quote.mark,
                 depth=0,
                 parts=list(prev.quote.parts) + list(f.quote.parts),
+                open_width=prev.quote.open_width,
+                close_width=f.quote.close_width,
             )
             out[-1] = _Found(merged, prev.verb, prev.cue, prev.source_tok, prev.source, "after")
             continue
@@ -507,16 +517,38 @@ def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Fo
 
 
 def _gap_is_cue_clause(doc: Doc, index: _Index, prev: _Found, q: Quoted) -> bool:
-    text = index.text
-    gap = text[prev.quote.outer_end : q.open]
-    if "\n" in gap or len(gap) > 120:
+    """Between two quotes stands only the first one's cue clause (the cue, its source, and
+    what hangs on the cue), within one paragraph."""
+    assert prev.verb is not None
+    gap = index.text[prev.quote.outer_end : q.open]
+    if "\n" in gap:
         return False
-    toks = [t for t in index.tokens_between(prev.quote.outer_end, q.open)]
-    words = [doc[t] for t in toks if not doc[t].is_punct and not doc[t].is_space]
-    if not words or len(words) > 12:
+    verb = prev.verb
+    words = [
+        doc[t]
+        for t in index.tokens_between(prev.quote.outer_end, q.open)
+        if not doc[t].is_punct and not doc[t].is_space
+    ]
+    if not words or not any(t.i == verb.i for t in words):
         return False
-    # the gap holds the cue and its source, and nothing that starts a new statement
-    return prev.verb is not None and any(t.i == prev.verb.i for t in words)
+    return all(_governs(verb, t) for t in words)
+
+
+_NOT_CONTENT_DEPS = {
+    "conj",
+    "cc",
+    "punct",
+    "nsubj",
+    "nsubjpass",
+    "aux",
+    "auxpass",
+    "neg",
+    "prt",
+    "advmod",
+    "npadvmod",
+    "agent",
+    "dative",
+}
 
 
 def _kind_and_content(
@@ -528,43 +560,64 @@ def _kind_and_content(
     verb = f.verb
     if verb is None:
         return direct if speechlike else (None, direct[1])
-    if f.where == "after" and speechlike:
-        return direct
-    open_tok = index.token_after(q.open)
-    close_tok = max(index.token_after(q.outer_end) - 1, open_tok)
-    clause = _complement_holding(verb, open_tok)
-    if clause is None:
+    attitude = cue_lexicon().get(verb.lemma_.lower()) == "attitude"
+    if f.where == "after":
+        lead = _lead_in(doc, index, q)
+        if lead is not None:
+            # “… could be worse,” said X, after a paraphrased start: the sentence is the content
+            return "mixed", (lead, _trim_end(index.text, lead, q.end))
         return direct if speechlike else (None, direct[1])
-    toks = [t for t in clause.subtree]
+    # the cue stands before the quote: what the verb governs after it is the content
+    reported = [c for c in verb.rights if c.dep_ not in _NOT_CONTENT_DEPS and c.i > verb.i]
+    first_word = _first_word_inside(doc, index, q)
+    holding = [c for c in reported if c.left_edge.i <= first_word.i <= c.right_edge.i]
+    if not holding:
+        if speechlike and not attitude:
+            return direct
+        return (None, direct[1])
+    # from the first reported constituent up to the one holding the quote
+    first = reported[0]
+    last = holding[-1]
+    start_tok = doc[first.left_edge.i]
+    end_tok = doc[last.right_edge.i]
+    start = min(start_tok.idx, q.open)
+    end = max(end_tok.idx + len(end_tok.text), q.outer_end)
+    inside = range(index.token_after(q.open), index.token_after(q.outer_end))
     outside = [
         t
-        for t in toks
-        if not (open_tok <= t.i <= close_tok)
-        and not t.is_punct
-        and t.lower_ not in {"that", "if", "whether"}
+        for t in doc[first.left_edge.i : last.right_edge.i + 1]
+        if t.i not in inside and not t.is_punct and t.lower_ not in {"that", "if", "whether"}
     ]
-    if len(outside) >= 2 or not speechlike:
-        rng = _subtree_range(clause)
-        start = min(rng[0], q.open)
-        end = max(rng[1], q.outer_end)
+    if len(outside) >= 2 or not speechlike or attitude:
         return "mixed", (start, _trim_end(index.text, start, end))
     return direct
+
+
+def _lead_in(doc: Doc, index: _Index, q: Quoted) -> int | None:
+    """Start of the paraphrase before a quote that opens mid-sentence, else None."""
+    open_tok = index.token_after(q.open)
+    if open_tok >= len(doc):
+        return None
+    sent = doc[open_tok].sent
+    line_start = index.text.rfind("\n", 0, q.open) + 1
+    toks = [t for t in doc[sent.start : open_tok] if t.idx >= line_start and not t.is_space]
+    # the parser may run two sentences together: the lead-in starts after the last full stop
+    for k in range(len(toks) - 1, -1, -1):
+        if toks[k].text in _SENTENCE_END:
+            toks = toks[k + 1 :]
+            break
+    words = [t for t in toks if not t.is_punct]
+    if len(words) < 2 or any(index.in_quote[t.i] >= 0 for t in toks):
+        return None
+    if toks[-1].text in {":", ",", "—", "–", "-"}:
+        return None  # "X said: “…”" or a list: not a paraphrase running into the quote
+    return toks[0].idx
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
         end -= 1
     return end
-
-
-def _complement_holding(verb: Token, tok_i: int) -> Token | None:
-    """The child of ``verb`` whose subtree holds token ``tok_i`` (a reported clause)."""
-    for child in verb.children:
-        if child.dep_ in _SUBJECT_DEPS or child.dep_ == "punct":
-            continue
-        if child.left_edge.i <= tok_i <= child.right_edge.i:
-            return child
-    return None
 
 
 # --- indirect speech ----------------------------------------------------------------------------
