@@ -183,9 +183,10 @@ def _with_progress(results: Iterator[Record | ErrorRecord]) -> Iterator[Record |
 
 
 def _report_error(result: ErrorRecord) -> None:
-    typer.echo(
-        f"onrecord: error: {result.source}: {result.error.message} [{result.error.code}]", err=True
-    )
+    message = result.error.message
+    if not message.startswith(result.source):
+        message = f"{result.source}: {message}"
+    typer.echo(f"onrecord: error: {message} [{result.error.code}]", err=True)
 
 
 def _write(results: Iterator[Record | ErrorRecord], out: IO[str], fmt: OutputFormat) -> int:
