@@ -167,6 +167,13 @@ def _subject(verb: Token, in_quote: list[int] | None = None) -> Token | None:
         for child in verb.head.children:
             if ok(child):
                 return child
+    # "X, who sits on the panel, said …" is sometimes parsed with X as the subject of the
+    # relative clause, hung on the cue as a clause of its own: take X back
+    for child in verb.lefts:
+        if child.dep_ in {"ccomp", "advcl", "parataxis"}:
+            for grand in child.children:
+                if ok(grand) and grand.i < child.i and grand.lower_ not in {"who", "which", "that"}:
+                    return grand
     return None
 
 
@@ -250,7 +257,7 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
     last_att_paragraph_end = -1
     for f in found:
         q = f.quote
-        speechlike = _speechlike(text, q) or _has_clause(doc, index, q)
+        speechlike = _is_speech(doc, index, q)
         if f.verb is not None or f.where in {"according", "colon"}:
             kind, content = _kind_and_content(doc, index, f, speechlike)
             if kind is None:
@@ -385,7 +392,34 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
             if nxt is not None and nxt.lower_ in {"and", "but", "while", "as", "because"}:
                 break
     hit = _cue_according(doc, index, q, after_only=True)
+    if hit is None:
+        hit = _tight_cue_after(doc, index, q)
     return hit
+
+
+def _tight_cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
+    """“…,” Trump quipped. — the speech verb is not in the lexicon, but the layout is
+    unmistakable: the quote ends in , ! or ? and a subject and verb follow at once."""
+    content = index.text[q.start : q.end].rstrip()
+    after = index.text[q.outer_end : q.outer_end + 2].lstrip()
+    if not (content.endswith((",", "!", "?", "—")) or after.startswith(",")):
+        return None
+    first = index.token_after(q.outer_end)
+    window = [t for t in doc[first : min(first + 5, len(doc))] if not t.is_punct]
+    for tok in window[:4]:
+        if (
+            tok.pos_ != "VERB"
+            or tok.tag_ not in {"VBD", "VBZ", "VBP"}
+            or index.in_quote[tok.i] >= 0
+        ):
+            continue
+        subj = _subject(tok, index.in_quote)
+        if subj is None or subj.idx < q.outer_end or abs(subj.i - tok.i) > 4:
+            continue
+        if any(c.dep_ in {"dobj", "ccomp"} and c.i > tok.i for c in tok.children):
+            continue  # “…,” she said it again / X argued that …: a new statement, not a cue
+        return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "after")
+    return None
 
 
 def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
@@ -406,7 +440,7 @@ def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         tok = doc[i]
         if index.in_quote[i] >= 0:
             return None  # another quote lies between: that one has the cue
-        if not _is_cue_verb(tok, ("speech", "attitude")):
+        if not _is_cue_verb(tok, ("speech", "attitude", "framing")):
             continue
         subj = _subject(tok, index.in_quote)
         if subj is None:
@@ -462,7 +496,8 @@ def _cue_according(
 
 
 def _cue_colon(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
-    """X: “…” — a name (or noun phrase) and a colon, no verb, opening the paragraph or sentence."""
+    """X: “…” — a name and a colon; or a clause ending in a colon (He played up his
+    strength: “…”), whose subject is the speaker."""
     text = index.text
     j = q.open - 1
     while j >= 0 and text[j] in " \t":
@@ -473,9 +508,18 @@ def _cue_colon(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     sent_start = doc[colon_tok].sent.start
     line_start = text.rfind("\n", 0, j) + 1
     toks = [t for t in doc[sent_start:colon_tok] if t.idx >= line_start and not t.is_space]
-    if not toks or len(toks) > 8 or any(t.pos_ in {"VERB", "AUX"} for t in toks):
+    if not toks or any(index.in_quote[t.i] >= 0 for t in toks):
         return None
-    if not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in toks):
+    verbs = [t for t in toks if t.pos_ in {"VERB", "AUX"}]
+    if verbs:
+        root = next((t for t in toks if t.dep_ == "ROOT" and t.pos_ in {"VERB", "AUX"}), None)
+        subj = _subject(root, index.in_quote) if root is not None else None
+        if root is None or subj is None or subj.pos_ not in {"PROPN", "PRON", "NOUN"}:
+            return None
+        if subj.lower_ in {"it", "this", "that", "there"}:
+            return None
+        return _Found(q, None, (j, j + 1), subj, _source_range(subj), "colon")
+    if len(toks) > 8 or not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in toks):
         return None
     head = next((t for t in reversed(toks) if t.pos_ in {"PROPN", "NOUN", "PRON"}), toks[-1])
     toks = _trim_punct(toks)
@@ -487,11 +531,13 @@ def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Fo
     """“A,” she said, “B.” -> one quote with two parts (when B has no cue of its own).
 
     The same holds for “A,” said X, a long description. “B.”: a quote in the same
-    paragraph, right after the cue clause of the previous one, continues it.
+    paragraph, right after the cue clause of the previous one, continues it. A title or
+    scare quote standing in the cue clause ("… said on ‘New Day.’") is passed over.
     """
     out: list[_Found] = []
+    anchor: int | None = None  # index in ``out`` of the last quote with a cue after it
     for f in found:
-        prev = out[-1] if out else None
+        prev = out[anchor] if anchor is not None else None
         if (
             prev is not None
             and prev.where == "after"
@@ -499,6 +545,7 @@ def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Fo
             and f.where in {"none", "before"}
             and (f.where == "none" or (f.verb is not None and f.verb.i == prev.verb.i))
             and prev.quote.close is not None
+            and _is_speech(doc, index, f.quote)
             and _gap_is_cue_clause(doc, index, prev, f.quote)
         ):
             merged = Quoted(
@@ -510,15 +557,30 @@ def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Fo
                 open_width=prev.quote.open_width,
                 close_width=f.quote.close_width,
             )
-            out[-1] = _Found(merged, prev.verb, prev.cue, prev.source_tok, prev.source, "after")
+            assert anchor is not None
+            out[anchor] = _Found(merged, prev.verb, prev.cue, prev.source_tok, prev.source, "after")
             continue
         out.append(f)
-    return out
+        if f.where == "after" or _is_speech(doc, index, f.quote):
+            anchor = len(out) - 1 if f.where == "after" else None
+    return [f for f in out if not _inside_merged(f, out)]
+
+
+def _inside_merged(f: _Found, found: list[_Found]) -> bool:
+    """A title quote passed over inside a merged quote's span is not reported on its own."""
+    return any(
+        g is not f and len(g.quote.parts) > 1 and g.quote.open < f.quote.open < g.quote.outer_end
+        for g in found
+    )
+
+
+def _is_speech(doc: Doc, index: _Index, q: Quoted) -> bool:
+    return _speechlike(index.text, q) or _has_clause(doc, index, q)
 
 
 def _gap_is_cue_clause(doc: Doc, index: _Index, prev: _Found, q: Quoted) -> bool:
-    """Between two quotes stands only the first one's cue clause (the cue, its source, and
-    what hangs on the cue), within one paragraph."""
+    """Between two quotes of one paragraph stands the first one's cue clause (the cue, its
+    source, what hangs on the cue), and no other speech cue."""
     assert prev.verb is not None
     gap = index.text[prev.quote.outer_end : q.open]
     if "\n" in gap:
@@ -527,11 +589,18 @@ def _gap_is_cue_clause(doc: Doc, index: _Index, prev: _Found, q: Quoted) -> bool
     words = [
         doc[t]
         for t in index.tokens_between(prev.quote.outer_end, q.open)
-        if not doc[t].is_punct and not doc[t].is_space
+        if not doc[t].is_punct and not doc[t].is_space and index.in_quote[t] < 0
     ]
     if not words or not any(t.i == verb.i for t in words):
         return False
-    return all(_governs(verb, t) for t in words)
+    if all(_governs(verb, t) for t in words):
+        return True
+    # a new sentence after the cue clause may still be the speaker's: "“A,” said X. “B.”"
+    others = [t for t in words if not _governs(verb, t)]
+    return (
+        not any(_is_cue_verb(t, ("speech", "attitude", "framing")) for t in others)
+        and len(others) <= 3
+    )
 
 
 _NOT_CONTENT_DEPS = {
@@ -560,7 +629,8 @@ def _kind_and_content(
     verb = f.verb
     if verb is None:
         return direct if speechlike else (None, direct[1])
-    attitude = cue_lexicon().get(verb.lemma_.lower()) == "attitude"
+    # attitude and framing verbs attribute a quoted fragment, never a whole direct quote
+    attitude = cue_lexicon().get(verb.lemma_.lower()) in {"attitude", "framing"}
     if f.where == "after":
         lead = _lead_in(doc, index, q)
         if lead is not None:
