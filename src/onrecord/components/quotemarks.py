@@ -127,6 +127,15 @@ def _can_close(text: str, i: int, ch: str, width: int = 1) -> bool:
     return not (ch in "'’" and _is_word(before) and _is_word(after))
 
 
+def _misused_opener_closes(text: str, i: int, ch: str, mark: str) -> bool:
+    """“It’s unusual,“ he said. — an opening mark typed where the closing one belongs."""
+    if ch != "“" or mark != "“":
+        return False
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return bool(before) and not before.isspace() and (after == "" or after.isspace() or after in ".,;:")
+
+
 def _weak_closer(text: str, i: int, para_end: int) -> bool:
     """A plural possessive (the residents’ homes) looks like a closing mark; prefer a later one."""
     if i == 0 or text[i - 1] not in "sS":
@@ -146,7 +155,10 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[Quoted], list
             continue
         ch, width = _mark_at(text, i)
         top = stack[-1] if stack else None
-        if top is not None and ch in _CLOSERS[top.mark] and _can_close(text, i, ch, width):
+        if top is not None and (
+            (ch in _CLOSERS[top.mark] and _can_close(text, i, ch, width))
+            or _misused_opener_closes(text, i, ch, top.mark)
+        ):
             if _weak_closer(text, i, end) and _has_later_closer(text, i + 1, end, top.mark):
                 i += 1
                 continue

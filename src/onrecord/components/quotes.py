@@ -24,6 +24,7 @@ offsets into ``doc.text``); speaker resolution happens in ``speakers.py``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -300,9 +301,38 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
             )
             last_att_paragraph_end = _paragraph_end(text, q.outer_end)
 
+    results = _merge_same_cue(results)
     if indirect:
         results.extend(_indirect(doc, index, used_verbs))
     return _sorted(results)
+
+
+def _merge_same_cue(results: list[Attribution]) -> list[Attribution]:
+    """He said X was “a”, and Y would “b” -> one mixed quote, not two overlapping ones."""
+    out: list[Attribution] = []
+    new_index: list[int] = []  # position in ``out`` of each attribution of ``results``
+    for att in results:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and att.kind == "mixed"
+            and prev.kind == "mixed"
+            and att.cue is not None
+            and att.cue == prev.cue
+            and att.continues is None
+        ):
+            start = min(prev.content[0], att.content[0])
+            end = max(prev.content[1], att.content[1])
+            prev.content = (start, end)
+            prev.parts = [(start, end)]
+            new_index.append(len(out) - 1)
+            continue
+        out.append(att)
+        new_index.append(len(out) - 1)
+    for att in out:
+        if att.continues is not None:
+            att.continues = new_index[att.continues]
+    return out
 
 
 def _sorted(results: list[Attribution]) -> list[Attribution]:
@@ -372,6 +402,10 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     first = index.token_after(q.outer_end)
     para_end = _paragraph_end(index.text, q.outer_end)
     limit = min(len(doc), first + 10)
+    if _ends_sentence(index.text, q) and first < len(doc) and doc[first].is_title:
+        # “… it.” Next sentence. — a quote closed by a full stop has no cue after it
+        # unless one follows at once in lower case (“… it.” she said.)
+        limit = first
     for i in range(first, limit):
         tok = doc[i]
         if tok.idx >= para_end or index.in_quote[i] >= 0:
@@ -379,7 +413,7 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         if tok.text in _SENTENCE_END and i > first:
             break
         if _is_cue_verb(tok):
-            subj = _subject(tok, index.in_quote)
+            subj = _subject_after(tok, q.outer_end, index) or _inverted_subject(tok, first)
             if subj is None:
                 continue
             # the subject must lie next to the verb, outside the quote, after it
@@ -394,7 +428,54 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     hit = _cue_according(doc, index, q, after_only=True)
     if hit is None:
         hit = _tight_cue_after(doc, index, q)
+    if hit is None:
+        hit = _bracketed_source(doc, index, q)
     return hit
+
+
+def _bracketed_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
+    """“…” [WaPo.] / “…” (Reuters) — a news digest naming the source in brackets."""
+    text = index.text
+    m = re.match(r"[ \t]*([\[(])([^\[\]()\n]{2,40}?)\.?([\])])", text[q.outer_end : q.outer_end + 48])
+    if m is None or {"[": "]", "(": ")"}[m.group(1)] != m.group(3):
+        return None
+    start = q.outer_end + m.start(2)
+    end = q.outer_end + m.end(2)
+    toks = [doc[t] for t in index.tokens_between(start, end)]
+    if not toks or not any(t.pos_ == "PROPN" for t in toks) or any(t.pos_ == "VERB" for t in toks):
+        return None
+    head = next(t for t in reversed(toks) if t.pos_ == "PROPN")
+    cue = (q.outer_end + m.start(1), q.outer_end + m.end(3))
+    return _Found(q, None, cue, head, (start, end), "according")
+
+
+def _ends_sentence(text: str, q: Quoted) -> bool:
+    content = text[q.start : q.end].rstrip()
+    after = text[q.outer_end : q.outer_end + 1]
+    return content.endswith((".", "…")) or after == "."
+
+
+def _subject_after(verb: Token, after: int, index: _Index) -> Token | None:
+    """The cue's subject standing after the quote ("“…,” said X" / "“…,” X said")."""
+    for child in verb.children:
+        if (
+            child.dep_ in _SUBJECT_DEPS
+            and not child.is_punct
+            and child.idx >= after
+            and index.in_quote[child.i] < 0
+        ):
+            return child
+    return None
+
+
+def _inverted_subject(verb: Token, first: int) -> Token | None:
+    """“…,” added another official — the parser sometimes reads the inverted subject as an object."""
+    if verb.i > first + 1:
+        return None
+    for child in verb.rights:
+        if child.dep_ in {"dobj", "attr", "npadvmod", "oprd"} and child.pos_ in {"PROPN", "NOUN"}:
+            return child
+    return None
 
 
 def _tight_cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
@@ -500,7 +581,7 @@ def _cue_colon(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     strength: “…”), whose subject is the speaker."""
     text = index.text
     j = q.open - 1
-    while j >= 0 and text[j] in " \t":
+    while j >= 0 and text[j].isspace():
         j -= 1
     if j < 0 or text[j] != ":":
         return None
@@ -636,7 +717,9 @@ def _kind_and_content(
         if lead is not None:
             # “… could be worse,” said X, after a paraphrased start: the sentence is the content
             return "mixed", (lead, _trim_end(index.text, lead, q.end))
-        return direct if speechlike else (None, direct[1])
+        # “No,” he replied. — a quote opening its sentence, its cue right after: speech,
+        # however short (a title would stand inside a sentence, not open it)
+        return direct
     # the cue stands before the quote: what the verb governs after it is the content
     reported = [c for c in verb.rights if c.dep_ not in _NOT_CONTENT_DEPS and c.i > verb.i]
     first_word = _first_word_inside(doc, index, q)
@@ -645,9 +728,9 @@ def _kind_and_content(
         if speechlike and not attitude:
             return direct
         return (None, direct[1])
-    # from the first reported constituent up to the one holding the quote
+    # the reported constituents, from the first to the last (PolNeAR's content)
     first = reported[0]
-    last = holding[-1]
+    last = reported[-1]
     start_tok = doc[first.left_edge.i]
     end_tok = doc[last.right_edge.i]
     start = min(start_tok.idx, q.open)
@@ -679,7 +762,7 @@ def _lead_in(doc: Doc, index: _Index, q: Quoted) -> int | None:
     words = [t for t in toks if not t.is_punct]
     if len(words) < 2 or any(index.in_quote[t.i] >= 0 for t in toks):
         return None
-    if toks[-1].text in {":", ",", "—", "–", "-"}:
+    if toks[-1].text in {":", ",", "—", "–", "-", "(", "[", ";"}:
         return None  # "X said: “…”" or a list: not a paraphrase running into the quote
     return toks[0].idx
 
