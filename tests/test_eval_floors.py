@@ -44,7 +44,7 @@ FLOORS: dict[tuple[str, str, str, str], float] = {
 }
 
 #: Turn on once onrecord's quotes should beat textacy's on direct/mixed quotes.
-REQUIRE_AHEAD_OF_BASELINE = False
+REQUIRE_AHEAD_OF_BASELINE = True
 
 EXPECTED_DEV_DOCUMENTS = 84
 

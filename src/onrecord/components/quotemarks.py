@@ -133,7 +133,11 @@ def _misused_opener_closes(text: str, i: int, ch: str, mark: str) -> bool:
         return False
     before = text[i - 1] if i > 0 else ""
     after = text[i + 1] if i + 1 < len(text) else ""
-    return bool(before) and not before.isspace() and (after == "" or after.isspace() or after in ".,;:")
+    return (
+        bool(before)
+        and not before.isspace()
+        and (after == "" or after.isspace() or after in ".,;:")
+    )
 
 
 def _weak_closer(text: str, i: int, para_end: int) -> bool:

@@ -23,8 +23,8 @@ offsets into ``doc.text``); speaker resolution happens in ``speakers.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -436,7 +436,9 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
 def _bracketed_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     """“…” [WaPo.] / “…” (Reuters) — a news digest naming the source in brackets."""
     text = index.text
-    m = re.match(r"[ \t]*([\[(])([^\[\]()\n]{2,40}?)\.?([\])])", text[q.outer_end : q.outer_end + 48])
+    m = re.match(
+        r"[ \t]*([\[(])([^\[\]()\n]{2,40}?)\.?([\])])", text[q.outer_end : q.outer_end + 48]
+    )
     if m is None or {"[": "]", "(": ")"}[m.group(1)] != m.group(3):
         return None
     start = q.outer_end + m.start(2)
