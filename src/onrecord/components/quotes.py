@@ -451,6 +451,12 @@ def _bracketed_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     return _Found(q, None, cue, head, (start, end), "according")
 
 
+def _punctuated_as_utterance(text: str, q: Quoted) -> bool:
+    content = text[q.start : q.end].rstrip()
+    after = text[q.outer_end : q.outer_end + 1]
+    return content.endswith((",", ".", "!", "?", "…", "—")) or after == ","
+
+
 def _ends_sentence(text: str, q: Quoted) -> bool:
     content = text[q.start : q.end].rstrip()
     after = text[q.outer_end : q.outer_end + 1]
@@ -487,6 +493,8 @@ def _tight_cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     after = index.text[q.outer_end : q.outer_end + 2].lstrip()
     if not (content.endswith((",", "!", "?", "—")) or after.startswith(",")):
         return None
+    if _lead_in(doc, index, q) is not None or not _opens_sentence(doc, index, q):
+        return None  # the film “Hail, Caesar!” gets … — a title inside a sentence
     first = index.token_after(q.outer_end)
     window = [t for t in doc[first : min(first + 5, len(doc))] if not t.is_punct]
     for tok in window[:4]:
@@ -498,6 +506,8 @@ def _tight_cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
             continue
         subj = _subject(tok, index.in_quote)
         if subj is None or subj.idx < q.outer_end or abs(subj.i - tok.i) > 4:
+            continue
+        if subj.pos_ not in {"PRON", "PROPN"} and not subj.ent_type_:
             continue
         if any(c.dep_ in {"dobj", "ccomp"} and c.i > tok.i for c in tok.children):
             continue  # “…,” she said it again / X argued that …: a new statement, not a cue
@@ -719,9 +729,11 @@ def _kind_and_content(
         if lead is not None:
             # “… could be worse,” said X, after a paraphrased start: the sentence is the content
             return "mixed", (lead, _trim_end(index.text, lead, q.end))
-        # “No,” he replied. — a quote opening its sentence, its cue right after: speech,
-        # however short (a title would stand inside a sentence, not open it)
-        return direct
+        # “No,” he replied. — a quote opening its sentence, punctuated as an utterance, its
+        # cue right after: speech, however short (“Fox and Friends” was asked … is a title)
+        if speechlike or _punctuated_as_utterance(index.text, q):
+            return direct
+        return (None, direct[1])
     # the cue stands before the quote: what the verb governs after it is the content
     reported = [c for c in verb.rights if c.dep_ not in _NOT_CONTENT_DEPS and c.i > verb.i]
     first_word = _first_word_inside(doc, index, q)
@@ -730,9 +742,17 @@ def _kind_and_content(
         if speechlike and not attitude:
             return direct
         return (None, direct[1])
-    # the reported constituents, from the first to the last (PolNeAR's content)
+    # the reported constituents, from the first through the one holding the quote and any
+    # complement right after it ("called the plan “a disaster” and a sham"); adjuncts after a
+    # comma (", making air quotes", "on his radio show") are the narrator's, not the content
     first = reported[0]
-    last = reported[-1]
+    last = holding[-1]
+    for c in reported[reported.index(last) + 1 :]:
+        if c.dep_ not in {"ccomp", "dobj", "xcomp", "attr", "oprd", "acomp"}:
+            break
+        if any(t.text in {",", "—", "–", "-", ";"} for t in doc[last.right_edge.i + 1 : c.left_edge.i + 1]):
+            break
+        last = c
     start_tok = doc[first.left_edge.i]
     end_tok = doc[last.right_edge.i]
     start = min(start_tok.idx, q.open)
@@ -746,6 +766,17 @@ def _kind_and_content(
     if len(outside) >= 2 or not speechlike or attitude:
         return "mixed", (start, _trim_end(index.text, start, end))
     return direct
+
+
+def _opens_sentence(doc: Doc, index: _Index, q: Quoted) -> bool:
+    """Nothing but punctuation stands between the sentence (or line) start and the quote."""
+    open_tok = index.token_after(q.open)
+    if open_tok >= len(doc):
+        return False
+    line_start = index.text.rfind("\n", 0, q.open) + 1
+    sent_start = max(doc[open_tok].sent.start_char, line_start)
+    before = index.text[sent_start : q.open]
+    return not any(ch.isalnum() for ch in before)
 
 
 def _lead_in(doc: Doc, index: _Index, q: Quoted) -> int | None:
