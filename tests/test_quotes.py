@@ -178,3 +178,18 @@ def test_long_sentence_before_a_quote_terminates() -> None:
         "in the capital late on Tuesday evening after the vote “we will rebuild.”"
     )
     assert len(quotes(text)) <= 1
+
+
+def test_quotation_signed_with_a_dash() -> None:
+    text = "Readers wrote in.\n\n“We lost the farm and nobody called us back.” ― Ana Ruiz, 34, Mirrow"
+    q = only(text)
+    assert (q.kind, q.cue and q.cue.text, speaker(q)) == ("direct", "―", "Ana Ruiz")
+
+
+def test_digest_naming_its_source_in_brackets() -> None:
+    q = only("“The valley will need years to recover, engineers say.” [Valley Wire.]")
+    assert q.source and q.source.text == "Valley Wire"
+
+
+def test_title_before_a_verb_is_not_a_quote() -> None:
+    assert quotes("The film “Hail, Caesar!” gets a wide release on Friday.") == []

@@ -430,7 +430,26 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         hit = _tight_cue_after(doc, index, q)
     if hit is None:
         hit = _bracketed_source(doc, index, q)
+    if hit is None:
+        hit = _dash_source(doc, index, q)
     return hit
+
+
+def _dash_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
+    """“…” ― Sonya Herridge — a quotation signed with a dash and a name (epigraphs, reader
+    voices, social posts)."""
+    text = index.text
+    m = re.match(r"[ \t]*([―—–]|-{1,2}(?= ))[ \t]*([^\n,;(]{2,80})", text[q.outer_end : q.outer_end + 90])
+    if m is None:
+        return None
+    start = q.outer_end + m.start(2)
+    end = _trim_end(text, start, q.outer_end + m.end(2))
+    toks = [doc[t] for t in index.tokens_between(start, end)]
+    if not toks or toks[0].pos_ != "PROPN" or any(t.pos_ in {"VERB", "AUX"} for t in toks):
+        return None
+    head = next(t for t in reversed(toks) if t.pos_ == "PROPN")
+    cue = (q.outer_end + m.start(1), q.outer_end + m.end(1))
+    return _Found(q, None, cue, head, (start, end), "according")
 
 
 def _bracketed_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
