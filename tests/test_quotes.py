@@ -193,3 +193,11 @@ def test_digest_naming_its_source_in_brackets() -> None:
 
 def test_title_before_a_verb_is_not_a_quote() -> None:
     assert quotes("The film “Hail, Caesar!” gets a wide release on Friday.") == []
+
+
+def test_quote_running_on_in_paraphrase_before_its_cue_is_mixed() -> None:
+    text = "“Many would call that a defeat” if the margin stays small, said Anneke Duval, an analyst."
+    q = only(text)
+    assert q.kind == "mixed"
+    assert q.content.text == "“Many would call that a defeat” if the margin stays small"
+    assert speaker(q) == "Anneke Duval"

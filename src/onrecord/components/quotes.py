@@ -263,7 +263,7 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
             kind, content = _kind_and_content(doc, index, f, speechlike)
             if kind is None:
                 continue
-            conf = {"after": 0.9, "before": 0.85, "according": 0.85, "colon": 0.75}.get(
+            conf = {"after": 0.9, "after_trail": 0.8, "before": 0.85, "according": 0.85, "colon": 0.75}.get(
                 f.where, 0.6
             )
             if kind == "mixed":
@@ -401,7 +401,7 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     """“…,” she said / “…,” said X / “…,” X told reporters on Tuesday."""
     first = index.token_after(q.outer_end)
     para_end = _paragraph_end(index.text, q.outer_end)
-    limit = min(len(doc), first + 10)
+    limit = min(len(doc), first + 30)
     if _ends_sentence(index.text, q) and first < len(doc) and doc[first].is_title:
         # “… it.” Next sentence. — a quote closed by a full stop has no cue after it
         # unless one follows at once in lower case (“… it.” she said.)
@@ -419,7 +419,17 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
             # the subject must lie next to the verb, outside the quote, after it
             if subj.idx < q.outer_end:
                 continue
-            return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "after")
+            clause_start = min(subj.left_edge.i, tok.i)
+            trail = [t for t in doc[first:clause_start] if not t.is_punct and not t.is_space]
+            if not trail:
+                return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "after")
+            # “…” if she lost, said X. — the quote runs on in paraphrase up to a comma
+            # before the cue clause; anything else this far from the quote is not its cue
+            if i - first > 10 and doc[clause_start - 1].text not in {",", "—", "–"}:
+                break
+            if doc[clause_start - 1].text in {",", "—", "–"}:
+                return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "after_trail")
+            break
         if tok.text == "," and i > first and tok.i > first + 1:
             # ”, the minister said" is fine; ", and then ..." starts a new clause
             nxt = doc[i + 1] if i + 1 < len(doc) else None
@@ -496,12 +506,20 @@ def _subject_after(verb: Token, after: int, index: _Index) -> Token | None:
 
 
 def _inverted_subject(verb: Token, first: int) -> Token | None:
-    """“…,” added another official — the parser sometimes reads the inverted subject as an object."""
+    """“…,” added another official — the parser sometimes reads the inverted subject as an
+    object, or hangs it elsewhere: take the noun phrase right after the verb."""
     if verb.i > first + 1:
         return None
     for child in verb.rights:
         if child.dep_ in {"dobj", "attr", "npadvmod", "oprd"} and child.pos_ in {"PROPN", "NOUN"}:
             return child
+    doc = verb.doc
+    if verb.i + 1 < len(doc):
+        nxt = doc[verb.i + 1]
+        if nxt.pos_ in {"PROPN", "DET", "ADJ", "NOUN"}:
+            for chunk in doc[verb.i + 1 : min(verb.i + 12, len(doc))].noun_chunks:
+                if chunk.start == verb.i + 1 or chunk.start == verb.i + 2:
+                    return chunk.root
     return None
 
 
@@ -743,6 +761,10 @@ def _kind_and_content(
         return direct if speechlike else (None, direct[1])
     # attitude and framing verbs attribute a quoted fragment, never a whole direct quote
     attitude = cue_lexicon().get(verb.lemma_.lower()) in {"attitude", "framing"}
+    if f.where == "after_trail":
+        trail_end = _trim_end(index.text, q.outer_end, _cue_clause_start(doc, f))
+        start = _lead_in(doc, index, q) or q.open
+        return "mixed", (start, trail_end)
     if f.where == "after":
         lead = _lead_in(doc, index, q)
         if lead is not None:
@@ -785,6 +807,11 @@ def _kind_and_content(
     if len(outside) >= 2 or not speechlike or attitude:
         return "mixed", (start, _trim_end(index.text, start, end))
     return direct
+
+
+def _cue_clause_start(doc: Doc, f: _Found) -> int:
+    assert f.verb is not None and f.source_tok is not None
+    return doc[min(f.source_tok.left_edge.i, f.verb.i)].idx
 
 
 def _opens_sentence(doc: Doc, index: _Index, q: Quoted) -> bool:
