@@ -181,7 +181,9 @@ def test_long_sentence_before_a_quote_terminates() -> None:
 
 
 def test_quotation_signed_with_a_dash() -> None:
-    text = "Readers wrote in.\n\n“We lost the farm and nobody called us back.” ― Ana Ruiz, 34, Mirrow"
+    text = (
+        "Readers wrote in.\n\n“We lost the farm and nobody called us back.” ― Ana Ruiz, 34, Mirrow"
+    )
     q = only(text)
     assert (q.kind, q.cue and q.cue.text, speaker(q)) == ("direct", "―", "Ana Ruiz")
 
@@ -196,8 +198,20 @@ def test_title_before_a_verb_is_not_a_quote() -> None:
 
 
 def test_quote_running_on_in_paraphrase_before_its_cue_is_mixed() -> None:
-    text = "“Many would call that a defeat” if the margin stays small, said Anneke Duval, an analyst."
+    text = (
+        "“Many would call that a defeat” if the margin stays small, said Anneke Duval, an analyst."
+    )
     q = only(text)
     assert q.kind == "mixed"
     assert q.content.text == "“Many would call that a defeat” if the margin stays small"
     assert speaker(q) == "Anneke Duval"
+
+
+def test_mixed_content_ends_with_its_sentence() -> None:
+    text = (
+        'Aurel Dobrin said the panel would have "full access to every record." '
+        '"We owe the families an answer," Dobrin said at a news conference.'
+    )
+    first = quotes(text)[0]
+    assert first.kind == "mixed"
+    assert "We owe" not in first.content.text

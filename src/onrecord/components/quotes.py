@@ -263,9 +263,13 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
             kind, content = _kind_and_content(doc, index, f, speechlike)
             if kind is None:
                 continue
-            conf = {"after": 0.9, "after_trail": 0.8, "before": 0.85, "according": 0.85, "colon": 0.75}.get(
-                f.where, 0.6
-            )
+            conf = {
+                "after": 0.9,
+                "after_trail": 0.8,
+                "before": 0.85,
+                "according": 0.85,
+                "colon": 0.75,
+            }.get(f.where, 0.6)
             if kind == "mixed":
                 conf -= 0.15
             if q.close is None:
@@ -449,7 +453,9 @@ def _dash_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     """“…” ― Sonya Herridge — a quotation signed with a dash and a name (epigraphs, reader
     voices, social posts)."""
     text = index.text
-    m = re.match(r"[ \t]*([―—–]|-{1,2}(?= ))[ \t]*([^\n,;(]{2,80})", text[q.outer_end : q.outer_end + 90])
+    m = re.match(
+        r"[ \t]*([―—–]|-{1,2}(?= ))[ \t]*([^\n,;(]{2,80})", text[q.outer_end : q.outer_end + 90]
+    )
     if m is None:
         return None
     start = q.outer_end + m.start(2)
@@ -791,7 +797,10 @@ def _kind_and_content(
     for c in reported[reported.index(last) + 1 :]:
         if c.dep_ not in {"ccomp", "dobj", "xcomp", "attr", "oprd", "acomp"}:
             break
-        if any(t.text in {",", "—", "–", "-", ";"} for t in doc[last.right_edge.i + 1 : c.left_edge.i + 1]):
+        if any(
+            t.text in {",", "—", "–", "-", ";"}
+            for t in doc[last.right_edge.i + 1 : c.left_edge.i + 1]
+        ):
             break
         last = c
     start_tok = doc[first.left_edge.i]
@@ -805,8 +814,18 @@ def _kind_and_content(
         if t.i not in inside and not t.is_punct and t.lower_ not in {"that", "if", "whether"}
     ]
     if len(outside) >= 2 or not speechlike or attitude:
-        return "mixed", (start, _trim_end(index.text, start, end))
+        return "mixed", (start, _trim_end(index.text, start, _sentence_bound(doc, index, q, end)))
     return direct
+
+
+def _sentence_bound(doc: Doc, index: _Index, q: Quoted, end: int) -> int:
+    """A reported clause ends with its sentence, even where the parser ran two together."""
+    if _ends_sentence(index.text, q):
+        return min(end, q.outer_end)
+    for t in index.tokens_between(q.outer_end, end):
+        if doc[t].text in _SENTENCE_END:
+            return min(end, doc[t].idx + 1)
+    return end
 
 
 def _cue_clause_start(doc: Doc, f: _Found) -> int:
