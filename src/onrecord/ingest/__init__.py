@@ -42,6 +42,7 @@ from .files import (
 )
 from .html import looks_like_html
 from .jsonl import iter_jsonl
+from .sidecar import apply_sidecar
 
 __all__ = [
     "content_id",
@@ -165,7 +166,13 @@ def _error_record(id: str, source: str, exc: Exception) -> ErrorRecord:
 
 
 def _iter_file(
-    path: Path, *, source: str, name: str, default_published: str | None, max_bytes: int
+    path: Path,
+    *,
+    source: str,
+    name: str,
+    default_published: str | None,
+    max_bytes: int,
+    folder: Path | None = None,
 ) -> Iterator[Document | ErrorRecord]:
     if path.suffix.lower() == ".jsonl":
         try:
@@ -181,12 +188,11 @@ def _iter_file(
         return
     item: Document | ErrorRecord
     try:
-        item = _file_document(
-            path,
-            source=source,
-            name=name,
-            default_published=default_published,
-            max_bytes=max_bytes,
+        document = _file_document(
+            path, source=source, name=name, default_published=None, max_bytes=max_bytes
+        )
+        item = apply_sidecar(
+            document, folder or path.parent, name if folder else path.name, default_published
         )
     except Exception as exc:
         item = _error_record(name, source, exc)
@@ -242,6 +248,7 @@ def _iter_path(
             name=relative.as_posix(),
             default_published=default_published,
             max_bytes=max_bytes,
+            folder=root,
         )
 
 
