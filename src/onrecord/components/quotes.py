@@ -874,8 +874,33 @@ def _trim_end(text: str, start: int, end: int) -> int:
 # --- indirect speech ----------------------------------------------------------------------------
 
 
+#: Verbs of wanting and intending whose "to"-complement is the attributed content.
+_INTENT_VERBS = frozenset(
+    "want plan hope seek intend vow promise threaten pledge refuse decline expect aim wish "
+    "agree offer demand urge ask call".split()
+)
+_HUMAN_NOUNS = frozenset(
+    "official spokesman spokeswoman spokesperson leader president minister governor senator "
+    "analyst expert economist critic supporter opponent voter resident aide adviser advisor "
+    "lawyer attorney candidate campaign government ministry administration agency group "
+    "committee council party police military army company officials experts critics "
+    "supporters opponents voters residents aides advisers lawyers candidates leaders "
+    "democrats republicans people americans lawmakers investigators prosecutors".split()
+)
+
+
+def _animate(subj: Token) -> bool:
+    """Could this subject hold a belief or make a statement? (a person, body, or group)"""
+    if subj.pos_ == "PRON":
+        return subj.lower_ not in {"it", "there", "this", "that", "which", "what", "something"}
+    if subj.pos_ == "PROPN" or subj.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}:
+        return True
+    return subj.lemma_.lower() in _HUMAN_NOUNS or subj.lower_ in _HUMAN_NOUNS
+
+
 def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution]:
     out: list[Attribution] = []
+    lexicon = cue_lexicon()
     for tok in doc:
         if tok.i in used_verbs or index.in_quote[tok.i] >= 0:
             continue
@@ -884,14 +909,38 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
             if att is not None:
                 out.append(att)
             continue
-        if not _is_cue_verb(tok, ("speech", "attitude")):
+        if tok.pos_ not in {"VERB", "AUX"} and not tok.tag_.startswith("VB"):
             continue
+        lemma = tok.lemma_.lower()
+        cls = lexicon.get(lemma)
         comp = next((c for c in tok.children if c.dep_ in _CLAUSE_DEPS), None)
-        if comp is None:
+        confidence = 0.7 if cls == "speech" else 0.5
+        if comp is not None and cls is None:
+            # any verb taking a "that"/"whether" clause from an animate subject reports a
+            # statement or belief (PolNeAR's long tail: "X argued/insisted/feared that …")
+            if not any(
+                c.dep_ == "mark" and c.lower_ in {"that", "whether", "if"} for c in comp.children
+            ):
+                continue
+            confidence = 0.45
+        if comp is None and lemma in _INTENT_VERBS:
+            comp = next(
+                (
+                    c
+                    for c in tok.children
+                    if c.dep_ == "xcomp"
+                    and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
+                ),
+                None,
+            )
+            confidence = 0.45
+        if comp is None or (cls is None and confidence != 0.45):
             continue
         subj = _subject(tok, index.in_quote)
         if subj is None or subj.lower_ in {"it", "there"}:
             continue
+        if confidence < 0.5 and not _animate(subj):
+            continue  # the open-ended rules need a subject that can hold a view
         rng = _subtree_range(comp, exclude=None)
         comp_toks = list(comp.subtree)
         if any(index.in_quote[t.i] >= 0 for t in comp_toks):
@@ -900,7 +949,6 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
         if len(words) < 3:
             continue
         content = (rng[0], _trim_end(index.text, rng[0], rng[1]))
-        cls = cue_lexicon().get(tok.lemma_.lower(), "speech")
         out.append(
             Attribution(
                 kind="indirect",
@@ -908,7 +956,7 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
                 parts=[content],
                 cue=_cue_range(tok),
                 source=_source_range(subj),
-                confidence=0.7 if cls == "speech" else 0.5,
+                confidence=confidence,
                 source_head=subj.i,
             )
         )
