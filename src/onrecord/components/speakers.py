@@ -122,6 +122,7 @@ class _Resolver:
         # the fullest mentions first, so shorter ones join them
         for ent in sorted(people, key=lambda e: (-len(name_key(e.text)), e.start)):
             self._add_person(ent)
+        self._collect_descriptions()
         for ent in self.doc.ents:
             if ent.label_ in {"ORG", "GPE", "NORP"}:
                 person = self.person_with_key(name_key(ent.text), ent.start_char)
@@ -130,6 +131,44 @@ class _Resolver:
                     self._mention(person, ent)
                     continue
                 self._add_named(ent, "GROUP" if ent.label_ == "NORP" else ent.label_)
+
+    def _collect_descriptions(self) -> None:
+        """Bodies named by a description ("Marrenland’s foreign ministry", "the Estovian
+        health ministry") become ORG entities, so "the ministry" can find them later; proper
+        names the NER missed in subject position ("Ines Calder, the town’s mayor, …") become
+        people."""
+        for root in self.doc:
+            if (
+                root.lower_ not in _ORG_HEADS
+                or root.pos_ not in {"NOUN", "PROPN"}
+                or root.ent_type_
+            ):
+                continue
+            lefts = [t for t in root.lefts if t.dep_ in {"poss", "compound", "amod", "nmod"}]
+            if not any(u.ent_type_ in {"GPE", "NORP", "ORG"} for t in lefts for u in t.subtree):
+                continue
+            toks = [u for t in lefts for u in t.subtree if u.lower_ not in {"the", "a", "an"}]
+            start = min(t.idx for t in toks)
+            name = self.doc.text[start : root.idx + len(root.text)]
+            key = ("ORG", *name_key(name))
+            cluster = next((c for c in self.clusters if c.key == key), None)
+            if cluster is None:
+                cluster = _Cluster(name=name, type="ORG", key=key)
+                self.clusters.append(cluster)
+            cluster.mentions.append((start, root.idx + len(root.text)))
+        for chunk in self.doc.noun_chunks:
+            root = chunk.root
+            if (
+                root.pos_ == "PROPN"
+                and root.dep_ in {"nsubj", "nsubjpass"}
+                and not root.ent_type_
+                and sum(1 for t in chunk if t.pos_ == "PROPN") >= 2
+            ):
+                name = _proper_name(root)
+                if len(name.split()) >= 2:
+                    cluster = self.person_named(name, root.idx)
+                    cluster.mentions.append((chunk.start_char, chunk.end_char))
+                    self.subject_starts.add(chunk.start_char)
 
     def person_with_key(self, key: tuple[str, ...], pos: int) -> _Cluster | None:
         """The person whose name contains all of ``key``'s words (nearest earlier mention wins)."""
@@ -251,6 +290,11 @@ class _Resolver:
         role_holder = self._by_role(head, span)
         if role_holder is not None:
             return role_holder
+        org = self._org_by_description(head, span, previous)
+        if org is not None:
+            return org
+        if head.pos_ == "PROPN" and head.ent_type_ not in {"ORG", "GPE", "NORP", "FAC", "LOC"}:
+            return self._unrecognised_person(head)
         if noun_class == "GROUP" and head.tag_ in {"NNS", "NNPS"}:
             return self._described(span, "GROUP")
         if head.lemma_.lower() in _ORG_HEADS or (
@@ -262,8 +306,36 @@ class _Resolver:
         if noun_class in {"ANONYMOUS", "GROUP"} or _indefinite(head):
             return self._described(span, "ANONYMOUS" if noun_class != "GROUP" else "GROUP")
         if head.pos_ == "PROPN":
-            return self._described(span, "PERSON")
+            return self._unrecognised_person(head)
         return self._described(span, "ANONYMOUS")
+
+    def _unrecognised_person(self, head: Token) -> _Cluster:
+        """A proper-name source the NER missed ("Ilse Baranek, a spokeswoman …", later
+        "Baranek"): named by its fullest form in the document, joined by later surnames."""
+        name = _proper_name(head)
+        for tok in self.doc:
+            if tok.text == head.text and tok.pos_ == "PROPN":
+                candidate = _proper_name(tok)
+                if len(candidate) > len(name):
+                    name = candidate
+        cluster = self.person_named(name, head.idx)
+        cluster.mentions.append((head.idx, head.idx + len(head.text)))
+        return cluster
+
+    def person_named(self, name: str, pos: int) -> _Cluster:
+        """The person cluster for ``name``, created if new; a fuller name upgrades a cluster
+        that so far had only the surname ("Baranek" then "Ilse Baranek")."""
+        key = name_key(name)
+        cluster = self.person_with_key(key, pos)
+        if cluster is not None:
+            return cluster
+        for other in self.clusters:
+            if other.type == "PERSON" and other.key and set(other.key) < set(key):
+                other.name, other.key = name, key
+                return other
+        cluster = _Cluster(name=name, type="PERSON", key=key)
+        self.clusters.append(cluster)
+        return cluster
 
     def _pronoun(self, head: Token, previous: list[_Cluster | None]) -> _Cluster | None:
         word = head.lower_
@@ -305,6 +377,8 @@ class _Resolver:
         for cluster in self.clusters:
             if cluster.type != "PERSON" or not _compatible(cluster, gender):
                 continue
+            if not any(s in self.subject_starts for s, _ in cluster.mentions) and not cluster.roles:
+                continue  # "In Kessbrook, …": a place the NER took for a person never acts
             for start, end in cluster.mentions:
                 if end > head.idx:
                     continue
@@ -335,17 +409,42 @@ class _Resolver:
             key=lambda c: max((s for s, _ in c.mentions if s < span.start_char), default=-1),
         )
 
+    def _org_by_description(
+        self, head: Token, span: SpacySpan, previous: list[_Cluster | None]
+    ) -> _Cluster | None:
+        """ "the ministry" -> the ministry named before; "the statement" -> its author."""
+        if not any(t.lower_ in {"the", "this", "its", "that"} for t in span[:2]):
+            return None
+        lemma = head.lemma_.lower()
+        if lemma in {"statement", "report", "communique", "release", "letter", "post"}:
+            for cluster in reversed(previous):
+                if cluster is not None and cluster.type in {"ORG", "GPE", "PERSON", "MEDIA"}:
+                    return cluster
+            return None
+        if lemma not in _ORG_HEADS:
+            return None
+        best: _Cluster | None = None
+        best_pos = -1
+        for cluster in self.clusters:
+            if cluster.type not in {"ORG", "MEDIA"} or lemma not in cluster.name.lower().split():
+                continue
+            before = [s for s, _ in cluster.mentions if s < span.start_char]
+            if before and max(before) > best_pos:
+                best, best_pos = cluster, max(before)
+        return best
+
     def _described(self, span: SpacySpan, etype: str) -> _Cluster:
         """An entity named by its description ("a senior Estovian official")."""
+
+        def dropped(t: Token) -> bool:
+            # "who spoke on condition of anonymity" goes; "involved in the talks" stays
+            return t.dep_ == "relcl" or (t.dep_ == "acl" and t.tag_ != "VBN")
+
         toks = [
             t
             for t in span
-            if t.dep_ not in {"relcl", "acl"}
-            and not any(
-                a.dep_ in {"relcl", "acl"}
-                for a in t.ancestors
-                if a.i in range(span.start, span.end)
-            )
+            if not dropped(t)
+            and not any(dropped(a) for a in t.ancestors if a.i in range(span.start, span.end))
         ]
         while toks and (toks[-1].is_punct or toks[-1].lower_ in {"who", "which", "that"}):
             toks = toks[:-1]
