@@ -32,6 +32,7 @@ test: lint typecheck pytest
 
 eval: install
 	$(PY) -m eval.run --shared $(SHARED)
+	$(PY) -m eval.speakers
 
 bench: install
 	$(PY) -m bench.run --shared $(SHARED)
