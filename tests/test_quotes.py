@@ -215,3 +215,13 @@ def test_mixed_content_ends_with_its_sentence() -> None:
     first = quotes(text)[0]
     assert first.kind == "mixed"
     assert "We owe" not in first.content.text
+
+
+def test_nested_attribution() -> None:
+    text = "Egypt’s foreign minister Sameh Shoukry said Blinken had promised ‘a ceasefire within days’."
+    outer, inner = quotes(text)
+    assert speaker(outer) == "Sameh Shoukry"
+    assert speaker(inner) == "Blinken"
+    assert inner.nested_in == outer.id
+    assert outer.nested_in is None
+    assert inner.content.start >= outer.content.start and inner.content.end <= outer.content.end

@@ -308,7 +308,9 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
     results = _merge_same_cue(results)
     if indirect:
         results.extend(_indirect(doc, index, used_verbs))
-    return _sorted(results)
+    ordered = _sorted(results)
+    _mark_nesting(ordered)
+    return ordered
 
 
 def _merge_same_cue(results: list[Attribution]) -> list[Attribution]:
@@ -943,15 +945,21 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
             continue  # the open-ended rules need a subject that can hold a view
         rng = _subtree_range(comp, exclude=None)
         comp_toks = list(comp.subtree)
+        # a quote inside the reported clause whose cue is another verb (Shoukry said Blinken
+        # had promised ‘…’): the clause is a mixed quote, the inner one is nested in it
+        kind = "indirect"
         if any(index.in_quote[t.i] >= 0 for t in comp_toks):
-            continue  # a quote inside: handled as a direct or mixed quote
+            inner_cues = [t for t in comp_toks if t.i in used_verbs]
+            if not any(lexicon.get(t.lemma_.lower()) == "speech" for t in inner_cues):
+                continue  # no quote of its own inside, said by someone: not a nesting
+            kind = "mixed"
         words = [t for t in comp_toks if not t.is_punct]
         if len(words) < 3:
             continue
         content = (rng[0], _trim_end(index.text, rng[0], rng[1]))
         out.append(
             Attribution(
-                kind="indirect",
+                kind=kind,
                 content=content,
                 parts=[content],
                 cue=_cue_range(tok),
@@ -961,6 +969,27 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
             )
         )
     return out
+
+
+def _mark_nesting(results: list[Attribution]) -> None:
+    """Point each attribution lying inside another's content at the innermost such one."""
+    for i, inner in enumerate(results):
+        best: int | None = None
+        for j, outer in enumerate(results):
+            if i == j or inner.cue is None:
+                continue
+            s, e = outer.content
+            if (
+                not (s <= inner.content[0] and inner.content[1] <= e)
+                or outer.content == inner.content
+            ):
+                continue
+            # the inner attribution's cue lies in the outer content: said within what was said
+            if not (s <= inner.cue[0] < e):
+                continue
+            if best is None or (e - s) < (results[best].content[1] - results[best].content[0]):
+                best = j
+        inner.nested_in = best
 
 
 def _according_indirect(doc: Doc, index: _Index, acc: Token) -> Attribution | None:
