@@ -956,7 +956,10 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
         words = [t for t in comp_toks if not t.is_punct]
         if len(words) < 3:
             continue
-        content = (rng[0], _trim_end(index.text, rng[0], rng[1]))
+        end = _trim_end(index.text, rng[0], rng[1])
+        while kind == "mixed" and end < len(index.text) and index.text[end] in QUOTE_CHARS:
+            end += 1  # the closing mark of the quote the clause ends with
+        content = (rng[0], end)
         out.append(
             Attribution(
                 kind=kind,

@@ -119,8 +119,14 @@ class _Resolver:
 
     def _collect_named(self) -> None:
         people = [e for e in self.doc.ents if e.label_ == "PERSON"]
-        # the fullest mentions first, so shorter ones join them
-        for ent in sorted(people, key=lambda e: (-len(name_key(e.text)), e.start)):
+        # the fullest mentions first, so shorter ones join them; genders from the pronouns
+        # that follow an introduction decide which of two Kovacs "Ms. Kovac" is
+        ordered = sorted(people, key=lambda e: (-len(name_key(e.text)), e.start))
+        full = [e for e in ordered if len(name_key(e.text)) >= 2]
+        for ent in full:
+            self._add_person(ent)
+        self._genders_from_pronouns()
+        for ent in ordered[len(full) :]:
             self._add_person(ent)
         self._collect_descriptions()
         for ent in self.doc.ents:
@@ -186,8 +192,14 @@ class _Resolver:
         if not key:
             return
         match = None
+        honorific = self.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        gender = "m" if honorific in _HONORIFICS_M else "f" if honorific in _HONORIFICS_F else None
         for cluster in self.clusters:
-            if cluster.type == "PERSON" and set(key) <= set(cluster.key):
+            if (
+                cluster.type == "PERSON"
+                and set(key) <= set(cluster.key)
+                and _compatible(cluster, gender)
+            ):
                 # two people sharing a surname: the nearest earlier full mention wins
                 if match is None or _nearest(cluster, ent.start_char) < _nearest(
                     match, ent.start_char
@@ -203,6 +215,31 @@ class _Resolver:
         elif honorific in _HONORIFICS_F:
             match.gender = "f"
         self._collect_roles(match, ent)
+
+    def _genders_from_pronouns(self) -> None:
+        """ "Marta Kovac … She …": the first he/she after a person's first mention, with no
+        other person named in between, gives that person's gender."""
+        firsts = sorted(
+            (min(c.mentions), c) for c in self.clusters if c.type == "PERSON" and c.mentions
+        )
+        for k, ((start, end), cluster) in enumerate(firsts):
+            if cluster.gender:
+                continue
+            next_person = firsts[k + 1][0][0] if k + 1 < len(firsts) else len(self.doc.text)
+            first_tok = self.doc.char_span(start, end, alignment_mode="expand")
+            if first_tok is None:
+                continue
+            sent_end = first_tok.sent.end
+            limit = self.doc[min(sent_end + 40, len(self.doc) - 1)].idx
+            for tok in self.doc[first_tok.end :]:
+                if tok.idx >= min(next_person, limit):
+                    break
+                if tok.lower_ in {"he", "him", "his"}:
+                    cluster.gender = "m"
+                    break
+                if tok.lower_ in {"she", "her", "hers"}:
+                    cluster.gender = "f"
+                    break
 
     def _add_named(self, ent: SpacySpan, etype: str) -> None:
         key = name_key(_clean_name(ent))
