@@ -1,6 +1,7 @@
 """Check eval/data/examples_gold.jsonl against the example articles.
 
-Run from anywhere:  python examples/check_gold.py
+Run from anywhere:  python examples/check_gold.py [ARTICLES_DIR GOLD_JSONL]
+(with two arguments it checks another gold set, e.g. eval/data/speaker_cases).
 
 For every gold quote it verifies that the content (and each content part, the
 cue and the local source mention) occurs verbatim in the article, in reading
@@ -140,6 +141,9 @@ def check() -> list[str]:
 
 
 def main() -> int:
+    global ARTICLES, GOLD
+    if len(sys.argv) == 3:
+        ARTICLES, GOLD = Path(sys.argv[1]), Path(sys.argv[2])
     errors = check()
     for err in errors:
         print("ERROR", err, file=sys.stderr)
