@@ -92,13 +92,20 @@ def name_key(name: str) -> tuple[str, ...]:
         word = _NAME_PREFIXES.sub("", word) if len(word) > 3 else word
         if word in {"al", "el"}:
             continue
+        if word in {"ben", "ibn"}:
+            word = "bin"  # transliterations of one patronymic particle
+        # doubled letters vary between transliterations (al-Qassimi / Al Qasimi)
+        word = re.sub(r"(.)\1+", r"\1", word)
         words.append(word)
     return tuple(words)
 
 
-def _clean_name(span: SpacySpan) -> str:
+def _clean_name(span: SpacySpan, *, person: bool = False) -> str:
     toks = list(span)
     while toks and (toks[0].lower_ in {"the", "a", "an"} or toks[0].is_punct):
+        toks = toks[1:]
+    # "Sprinter Sara Lind", "Minister Lena Varga": the title is a role, not the name
+    while person and len(toks) > 1 and toks[0].lower_.rstrip(".") in _TITLE_WORDS:
         toks = toks[1:]
     while toks and (toks[-1].is_punct or toks[-1].lower_ in {"'s", "’s"}):
         toks = toks[:-1]
@@ -125,6 +132,7 @@ class _Resolver:
         full = [e for e in ordered if len(name_key(e.text)) >= 2]
         for ent in full:
             self._add_person(ent)
+        self._collect_unrecognised_names()
         self._genders_from_pronouns()
         for ent in ordered[len(full) :]:
             self._add_person(ent)
@@ -162,12 +170,20 @@ class _Resolver:
                 cluster = _Cluster(name=name, type="ORG", key=key)
                 self.clusters.append(cluster)
             cluster.mentions.append((start, root.idx + len(root.text)))
+
+    def _collect_unrecognised_names(self) -> None:
+        """Full names the NER missed, as subjects or beside a role ("the club’s president,
+        Marta Kovac,"), become people."""
         for chunk in self.doc.noun_chunks:
             root = chunk.root
+            beside_role = root.dep_ == "appos" and root.head.pos_ == "NOUN"
+            # a name beside a person's role is a person whatever the NER said ("the club’s
+            # president, Marta Kovac" comes back as a place)
+            role_noun = beside_role and root.head.lemma_.lower() in _PERSON_ROLES
             if (
                 root.pos_ == "PROPN"
-                and root.dep_ in {"nsubj", "nsubjpass"}
-                and not root.ent_type_
+                and (root.dep_ in {"nsubj", "nsubjpass"} or beside_role)
+                and (not root.ent_type_ or role_noun)
                 and sum(1 for t in chunk if t.pos_ == "PROPN") >= 2
             ):
                 name = _proper_name(root)
@@ -175,6 +191,8 @@ class _Resolver:
                     cluster = self.person_named(name, root.idx)
                     cluster.mentions.append((chunk.start_char, chunk.end_char))
                     self.subject_starts.add(chunk.start_char)
+                    if beside_role:
+                        _add_role(cluster, _role_text(root.head))
 
     def person_with_key(self, key: tuple[str, ...], pos: int) -> _Cluster | None:
         """The person whose name contains all of ``key``'s words (nearest earlier mention wins)."""
@@ -188,7 +206,7 @@ class _Resolver:
         return best
 
     def _add_person(self, ent: SpacySpan) -> None:
-        key = name_key(ent.text)
+        key = name_key(_clean_name(ent, person=True))
         if not key:
             return
         match = None
@@ -206,7 +224,7 @@ class _Resolver:
                 ):
                     match = cluster
         if match is None:
-            match = _Cluster(name=_clean_name(ent), type="PERSON", key=key)
+            match = _Cluster(name=_clean_name(ent, person=True), type="PERSON", key=key)
             self.clusters.append(match)
         self._mention(match, ent)
         honorific = self.doc[ent.start - 1].lower_ if ent.start > 0 else ""
@@ -275,7 +293,11 @@ class _Resolver:
         ]
         if pre:
             toks = [t for p in pre for t in p.subtree if t.i < ent.start and not t.is_punct]
-            toks = [t for t in toks if t.lower_ not in {"the", "a", "an"}]
+            toks = [
+                t
+                for t in toks
+                if t.lower_ not in {"the", "a", "an"} | _HONORIFICS_M | _HONORIFICS_F | _TITLES
+            ]
             if toks and any(t.pos_ in {"NOUN", "PROPN"} for t in toks):
                 _add_role(cluster, _text_of(toks))
         for child in head.rights:
@@ -499,10 +521,38 @@ class _Resolver:
         return cluster
 
 
+_TITLE_WORDS = frozenset(
+    "minister president secretary director commissioner governor senator mayor coach chief "
+    "general colonel captain ambassador judge prime deputy foreign interior health finance "
+    "science defence defense sprinter striker professor prof dr mr ms mrs sir spokesman "
+    "spokeswoman chairman chairwoman ceo representative rep sen gov".split()
+)
+
+
+_PERSON_ROLES = _TITLE_WORDS | frozenset(
+    "founder leader head owner manager chairman chairwoman spokesperson official adviser "
+    "advisor economist analyst researcher scientist doctor lawyer mother father wife husband "
+    "son daughter player captain teacher farmer engineer organiser organizer".split()
+)
+
+
 def _proper_name(head: Token) -> str:
-    """The proper name around a PROPN head: its compound and flat parts ("Tomas Holt")."""
+    """The proper name around a PROPN head: its compound and flat parts ("Tomas Holt"),
+    without capitalised titles in front ("Minister", "Sprinter")."""
     toks = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [head]
+    while len(toks) > 1 and toks[0].lower_.rstrip(".") in _TITLE_WORDS:
+        toks = toks[1:]
     return " ".join(t.text for t in toks)
+
+
+def _role_text(noun: Token) -> str:
+    """The role noun phrase without the name in apposition: "club’s president"."""
+    toks = [
+        t
+        for t in noun.subtree
+        if t.i <= noun.i and not t.is_punct and t.lower_ not in {"the", "a", "an"}
+    ]
+    return _text_of(toks)
 
 
 def _text_of(toks: list[Token]) -> str:
