@@ -891,6 +891,39 @@ _HUMAN_NOUNS = frozenset(
 )
 
 
+#: Verbs of stance whose object is the attributed content: "X supports Clinton".
+_STANCE_VERBS = frozenset(
+    "support endorse oppose back criticize criticise attack accuse praise blame reject welcome "
+    "condemn denounce urge demand cite describe deny announce propose favor favour dispute "
+    "question challenge applaud hail defend champion tout blast slam fault".split()
+)
+_OBJECT_PREPS = frozenset({"about", "for", "of", "on", "against", "over", "as"})
+
+
+def _object_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """The object complement of a stance verb: "supports [Clinton]", "accused [Cruz of being
+    soft]", "called [for a ceasefire]" — consecutive complements, up to a comma."""
+    parts: list[Token] = []
+    for child in verb.rights:
+        if child.dep_ in {"dobj", "oprd", "xcomp", "ccomp"} or (
+            child.dep_ == "prep" and child.lower_ in _OBJECT_PREPS
+        ):
+            if parts and any(
+                t.text in {",", "—", "–", ";"}
+                for t in doc[parts[-1].right_edge.i + 1 : child.left_edge.i]
+            ):
+                break
+            parts.append(child)
+        elif parts and child.dep_ not in {"punct", "advmod"}:
+            break
+    if not parts or not any(p.dep_ in {"dobj", "prep"} for p in parts):
+        return None
+    first, last = doc[parts[0].left_edge.i], doc[parts[-1].right_edge.i]
+    while last.i > first.i and (last.is_punct or last.is_space):
+        last = doc[last.i - 1]
+    return first.idx, last.idx + len(last.text)
+
+
 def _animate(subj: Token) -> bool:
     """Could this subject hold a belief or make a statement? (a person, body, or group)"""
     if subj.pos_ == "PRON":
@@ -925,7 +958,12 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
             ):
                 continue
             confidence = 0.45
-        if comp is None and lemma in _INTENT_VERBS:
+        obj_range: tuple[int, int] | None = None
+        if comp is None and (cls is not None or lemma in _STANCE_VERBS):
+            obj_range = _object_content(doc, tok)
+            if obj_range is not None:
+                confidence = 0.4
+        if comp is None and obj_range is None and lemma in _INTENT_VERBS:
             comp = next(
                 (
                     c
@@ -936,15 +974,22 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
                 None,
             )
             confidence = 0.45
-        if comp is None or (cls is None and confidence != 0.45):
+        if obj_range is None and (comp is None or (cls is None and confidence != 0.45)):
             continue
         subj = _subject(tok, index.in_quote)
         if subj is None or subj.lower_ in {"it", "there"}:
             continue
         if confidence < 0.5 and not _animate(subj):
             continue  # the open-ended rules need a subject that can hold a view
-        rng = _subtree_range(comp, exclude=None)
-        comp_toks = list(comp.subtree)
+        if obj_range is not None:
+            comp_toks = [
+                t for t in doc[index.token_after(obj_range[0]) : index.token_after(obj_range[1])]
+            ]
+            rng = obj_range
+        else:
+            assert comp is not None
+            rng = _subtree_range(comp, exclude=None)
+            comp_toks = list(comp.subtree)
         # a quote inside the reported clause whose cue is another verb (Shoukry said Blinken
         # had promised ‘…’): the clause is a mixed quote, the inner one is nested in it
         kind = "indirect"
