@@ -14,12 +14,14 @@ __version__ = "0.1.0"
 
 from .api import analyze, analyze_many
 from .errors import OnrecordError
+from .store import open_corpus
 from .types import Claim, DateRef, Document, Entity, ErrorRecord, Quote, Record, Span
 
 __all__ = [
     "__version__",
     "analyze",
     "analyze_many",
+    "open_corpus",
     "OnrecordError",
     "Claim",
     "DateRef",

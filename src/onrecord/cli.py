@@ -236,6 +236,11 @@ def schema(
         output.write_text(text, encoding="utf-8")
 
 
+from .corpus_cli import register as _register_corpus_commands  # noqa: E402
+
+_register_corpus_commands(app)
+
+
 def main() -> None:
     """Entry point: never a traceback for the user (set ONRECORD_DEBUG=1 to see one)."""
     try:

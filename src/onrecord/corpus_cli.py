@@ -1,0 +1,415 @@
+"""Corpus commands: ``ingest`` into a SQLite database, then ``quotes``, ``speakers``,
+``outlets`` and ``export`` from it. ``register(app)`` adds them to the ``onrecord`` app.
+
+Exit codes as for ``analyze``: 0 fine; 1 some documents failed (each is a row of the
+``errors`` table and a line on stderr); 2 a usage error or a problem that stopped
+the run (a locked, read-only or full database), with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .errors import OnrecordError
+from .types import ErrorRecord, Record
+
+if TYPE_CHECKING:
+    from .store import IngestStats
+
+__all__ = ["register"]
+
+DbOption = Annotated[
+    Path,
+    typer.Option(
+        "--db",
+        envvar="ONRECORD_DB",
+        help="The corpus database (SQLite; created by ingest if missing).",
+    ),
+]
+_DEFAULT_DB = Path("onrecord.db")
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class QuoteKind(StrEnum):
+    direct = "direct"
+    indirect = "indirect"
+    mixed = "mixed"
+
+
+class ExportTable(StrEnum):
+    quotes = "quotes"
+    documents = "documents"
+    entities = "entities"
+    claims = "claims"
+    errors = "errors"
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """A problem that stops the command is one line on stderr and exit code 2."""
+    try:
+        yield
+    except OnrecordError as exc:
+        typer.echo(f"onrecord: error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _valid_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+    if len(value) != 10:
+        raise typer.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD")
+    return value
+
+
+def _error_line(result: ErrorRecord) -> str:
+    message = result.error.message
+    if not message.startswith(result.source):
+        message = f"{result.source}: {message}"
+    return f"onrecord: error: {message} [{result.error.code}]"
+
+
+# --- ingest --------------------------------------------------------------------------------
+
+
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files (.txt, .html, .htm, .jsonl), directories (searched recursively), or -.",
+            show_default=False,
+        ),
+    ],
+    db: DbOption = _DEFAULT_DB,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each loads the model once).")
+    ] = 1,
+    published: Annotated[
+        str | None,
+        typer.Option(
+            help="Reference date YYYY-MM-DD for documents that carry no publication date.",
+            callback=_valid_date,
+        ),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Analyse again the stored documents made by another onrecord version or model "
+            "(or whose text changed).",
+        ),
+    ] = False,
+    max_bytes: Annotated[
+        int | None, typer.Option(help="Skip documents larger than this many bytes.")
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option(help="Show a progress bar on stderr (default: when stderr is a terminal)."),
+    ] = None,
+) -> None:
+    """Analyse articles and store the records in a corpus database.
+
+    \b
+    Examples:
+      onrecord ingest examples/articles
+      onrecord ingest corpus/ --db news.db --workers 2
+      onrecord ingest corpus/ --db news.db --update   # after upgrading onrecord
+
+    Each document is stored once (by id, or by identical text); running the same
+    ingest again only adds what is new, so an interrupted run just continues.
+    A document that fails is recorded in the errors table and the run goes on
+    (exit code 1 at the end).
+    """
+    from .store import ingest as run_ingest
+
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    reporter: _ProgressReporter | None = None
+    try:
+        with _one_line_errors(), _progress(show_progress) as reporter:
+            stats = run_ingest(
+                paths,
+                db,
+                workers=workers,
+                published=published,
+                update=update,
+                max_bytes=max_bytes,
+                on_result=reporter,
+            )
+    except KeyboardInterrupt:
+        so_far = reporter.stats.summary() if reporter and reporter.stats else "nothing stored"
+        typer.echo(
+            f"onrecord: interrupted; {db}: {so_far}; run the same command to continue", err=True
+        )
+        raise typer.Exit(130) from None
+    typer.echo(f"onrecord: {db}: {stats.summary()}", err=True)
+    if stats.failed:
+        raise typer.Exit(1)
+
+
+class _ProgressReporter:
+    """Prints each failed document; with a bar, also counts documents, errors and docs/s."""
+
+    def __init__(self, bar: Any | None) -> None:
+        self.bar = bar
+        self.task: Any = None
+        self.started = time.monotonic()
+        self.stats: IngestStats | None = None
+        if bar is not None:
+            self.task = bar.add_task("ingest", total=None, errors=0, rate="0.0")
+
+    def __call__(self, result: Record | ErrorRecord, stats: IngestStats) -> None:
+        self.stats = stats
+        if isinstance(result, ErrorRecord):
+            line = _error_line(result)
+            if self.bar is not None:
+                self.bar.console.print(line, markup=False, highlight=False)
+            else:
+                typer.echo(line, err=True)
+        if self.bar is not None:
+            elapsed = max(time.monotonic() - self.started, 1e-6)
+            self.bar.update(
+                self.task,
+                completed=stats.done,
+                errors=stats.failed,
+                rate=f"{stats.done / elapsed:.1f}",
+            )
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[_ProgressReporter]:
+    if not show:
+        yield _ProgressReporter(None)
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.completed} documents"),
+        TextColumn("{task.fields[rate]} docs/s"),
+        TextColumn("{task.fields[errors]} errors"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        yield _ProgressReporter(bar)
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def _write_rows(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: QueryFormat, out: IO[str]
+) -> None:
+    if fmt is QueryFormat.jsonl:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    if fmt is QueryFormat.csv:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(
+                [
+                    json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v
+                    for v in (row[c] for c in columns)
+                ]
+            )
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, width=None if out.isatty() else 160, highlight=False)
+    table = Table(show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row[c]) for c in columns))
+    console.print(table)
+
+
+def _cell(value: Any) -> Any:
+    from rich.text import Text
+
+    if value is None:
+        return Text("")
+    if isinstance(value, dict):
+        return Text(", ".join(f"{k} {v}" for k, v in value.items()))
+    if isinstance(value, float):
+        return Text(f"{value:.2f}")
+    return Text(" ".join(str(value).split()))
+
+
+FormatOption = Annotated[
+    QueryFormat, typer.Option("--format", "-f", help="table (for people), jsonl or csv.")
+]
+
+
+def quotes(
+    db: DbOption = _DEFAULT_DB,
+    speaker: Annotated[
+        str | None, typer.Option(help="Part of the speaker's name, any case.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="The outlet's name (any case).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Published on or after YYYY-MM-DD.", callback=_valid_date)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Published on or before YYYY-MM-DD.", callback=_valid_date)
+    ] = None,
+    contains: Annotated[
+        str | None,
+        typer.Option(help='Words in the quote (full-text); "double quotes" for a phrase.'),
+    ] = None,
+    kind: Annotated[QuoteKind | None, typer.Option(help="direct, indirect or mixed.")] = None,
+    limit: Annotated[int | None, typer.Option(min=0, help="At most this many quotes.")] = None,
+    output_format: FormatOption = QueryFormat.table,
+) -> None:
+    """Quotes in the corpus, newest first, filtered by speaker, outlet, date, words, kind.
+
+    \b
+    Examples:
+      onrecord quotes --speaker varga --since 2024-03-05
+      onrecord quotes --contains '"joint talks"' --format jsonl
+    """
+    from .store import open_corpus
+
+    with _one_line_errors(), open_corpus(db) as corpus:
+        found = corpus.quotes(
+            speaker=speaker,
+            outlet=outlet,
+            since=since,
+            until=until,
+            contains=contains,
+            kind=kind.value if kind else None,
+            limit=limit,
+        )
+    rows = [q.as_dict() for q in found]
+    if not rows:
+        typer.echo("onrecord: no quotes match", err=True)
+    if output_format is QueryFormat.table:
+        columns: Sequence[str] = ("published", "outlet", "speaker_name", "kind", "content", "cue")
+    else:
+        from .store.queries import QUOTE_COLUMNS
+
+        columns = QUOTE_COLUMNS
+    _write_rows(rows, columns, output_format, sys.stdout)
+
+
+def speakers(
+    db: DbOption = _DEFAULT_DB,
+    outlet: Annotated[str | None, typer.Option(help="Only quotes in this outlet.")] = None,
+    limit: Annotated[int | None, typer.Option(min=0, help="At most this many speakers.")] = None,
+    output_format: FormatOption = QueryFormat.table,
+) -> None:
+    """Named speakers, most quoted first, with how often each outlet quoted them."""
+    from .store import open_corpus
+
+    with _one_line_errors(), open_corpus(db) as corpus:
+        rows = [s.as_dict() for s in corpus.speakers(outlet=outlet, limit=limit)]
+    _write_rows(
+        rows, ("name", "type", "quotes", "documents", "by_outlet"), output_format, sys.stdout
+    )
+
+
+def outlets(
+    db: DbOption = _DEFAULT_DB,
+    output_format: FormatOption = QueryFormat.table,
+) -> None:
+    """Outlets with their number of documents and quotes and the dates they cover."""
+    from .store import open_corpus
+
+    with _one_line_errors(), open_corpus(db) as corpus:
+        rows = [o.as_dict() for o in corpus.outlets()]
+    columns = ("outlet", "documents", "quotes", "first_published", "last_published")
+    _write_rows(rows, columns, output_format, sys.stdout)
+
+
+def export(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The file to write.", show_default=False)
+    ],
+    db: DbOption = _DEFAULT_DB,
+    export_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl: the full records (the analyze output contract); csv or parquet: "
+            "one table (--table).",
+        ),
+    ] = ExportFormat.jsonl,
+    table: Annotated[
+        ExportTable, typer.Option(help="The table for csv and parquet.")
+    ] = ExportTable.quotes,
+) -> None:
+    """Export the corpus: full records as JSONL, or one table as CSV or Parquet.
+
+    \b
+    Examples:
+      onrecord export -o records.jsonl
+      onrecord export --format csv --table quotes -o quotes.csv
+      onrecord export --format parquet -o quotes.parquet   # needs pyarrow
+    """
+    from .store import open_corpus
+
+    with _one_line_errors(), open_corpus(db) as corpus:
+        if export_format is ExportFormat.parquet:
+            n = corpus.export_parquet(output, table.value)
+        else:
+            try:
+                handle = output.open("w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise OnrecordError(f"cannot write {output}: {exc.strerror or exc}") from exc
+            with handle:
+                if export_format is ExportFormat.jsonl:
+                    n = corpus.export_jsonl(handle)
+                else:
+                    n = corpus.export_csv(handle, table.value)
+    what = "records" if export_format is ExportFormat.jsonl else f"{table.value} rows"
+    typer.echo(f"onrecord: wrote {n} {what} to {output}", err=True)
+
+
+_COMMANDS: dict[str, Callable[..., None]] = {
+    "ingest": ingest,
+    "quotes": quotes,
+    "speakers": speakers,
+    "outlets": outlets,
+    "export": export,
+}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the corpus commands to ``app`` (once; commands already there are left alone)."""
+    present = {
+        info.name or getattr(info.callback, "__name__", None) for info in app.registered_commands
+    }
+    for name, function in _COMMANDS.items():
+        if name not in present:
+            app.command(name)(function)

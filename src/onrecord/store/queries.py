@@ -1,0 +1,370 @@
+"""Reading a corpus: quotes by speaker, outlet, date and words; speakers; outlets; exports.
+
+Every filter is a bound parameter; the only SQL assembled from pieces is the
+choice among fixed clauses and fixed table names.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields
+from typing import IO, Any
+
+from ..errors import OnrecordError
+from .db import StoreError, connect, store_error
+from .migrations import pending_migrations
+
+__all__ = [
+    "EXPORT_TABLES",
+    "QUOTE_COLUMNS",
+    "Corpus",
+    "OutletRow",
+    "QuoteRow",
+    "SpeakerRow",
+    "fts_query",
+    "open_corpus",
+]
+
+#: Tables ``Corpus.rows`` (and ``onrecord export --table``) can read.
+EXPORT_TABLES = ("quotes", "documents", "entities", "claims", "errors")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    """One quote with what is known about its document."""
+
+    document_id: str
+    quote_id: str
+    kind: str
+    content: str
+    speaker_name: str | None
+    speaker_type: str | None
+    source_text: str | None
+    cue: str | None
+    confidence: float
+    outlet: str | None
+    published: str | None
+    title: str | None
+    url: str | None
+    content_start: int
+    content_end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+QUOTE_COLUMNS = tuple(f.name for f in fields(QuoteRow))
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRow:
+    """A speaker, how often quoted, and how often by each outlet."""
+
+    name: str
+    type: str | None
+    quotes: int
+    documents: int
+    by_outlet: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class OutletRow:
+    outlet: str | None
+    documents: int
+    quotes: int
+    first_published: str | None
+    last_published: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fts_query(words: str) -> str:
+    """An FTS5 query that finds all of ``words``, whatever characters they hold.
+
+    Each word becomes a quoted string, so FTS5 syntax in user input (``AND``,
+    ``*``, ``"``, ``:``, ``-``) is read as text; use double quotes around several
+    words to ask for them as a phrase: ``'"joint talks" dam'``.
+    """
+    terms: list[str] = []
+    buffer = words.strip()
+    while buffer:
+        if buffer.startswith('"') and '"' in buffer[1:]:
+            end = buffer.index('"', 1)
+            term, buffer = buffer[1:end], buffer[end + 1 :].strip()
+        else:
+            term, _, buffer = buffer.partition(" ")
+            term, buffer = term.replace('"', ""), buffer.strip()
+        if term.strip():
+            terms.append('"' + term.strip().replace('"', '""') + '"')
+    if not terms:
+        raise StoreError("--contains needs at least one word")
+    return " ".join(terms)
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _check_date(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise StoreError(f"{what}: {value!r} is not a date of the form YYYY-MM-DD") from None
+    return value
+
+
+class Corpus:
+    """A read-only view of a corpus database (``open_corpus``)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _query(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        try:
+            cursor = self.conn.cursor()
+            cursor.row_factory = sqlite3.Row
+            return list(cursor.execute(sql, params))
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
+
+    def quotes(
+        self,
+        *,
+        speaker: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        contains: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> list[QuoteRow]:
+        """Quotes, newest first; every filter is optional and they combine with AND.
+
+        ``speaker``: part of the speaker's name, any case ("varga" finds "Lena Varga").
+        ``outlet``: the outlet's name, exactly (any case). ``since``/``until``: publication
+        dates YYYY-MM-DD, inclusive. ``contains``: words in the quote (full-text search,
+        see ``fts_query``). ``kind``: direct, indirect or mixed.
+        """
+        where: list[str] = []
+        params: dict[str, Any] = {}
+        if speaker is not None:
+            where.append("q.speaker_name LIKE :speaker ESCAPE '\\'")
+            params["speaker"] = _like(speaker)
+        if outlet is not None:
+            where.append("d.outlet = :outlet COLLATE NOCASE")
+            params["outlet"] = outlet
+        if since is not None:
+            where.append("d.published >= :since")
+            params["since"] = _check_date(since, "since")
+        if until is not None:
+            where.append("d.published <= :until")
+            params["until"] = _check_date(until, "until")
+        if kind is not None:
+            where.append("q.kind = :kind")
+            params["kind"] = kind
+        if contains is not None:
+            where.append("q.pk IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :match)")
+            params["match"] = fts_query(contains)
+        sql = (
+            "SELECT q.document_id, q.quote_id, q.kind, q.content, q.speaker_name,"
+            " q.speaker_type, q.source_text, q.cue, q.confidence, d.outlet, d.published,"
+            " d.title, d.url, q.content_start, q.content_end"
+            " FROM quotes q JOIN documents d ON d.id = q.document_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY d.published IS NULL, d.published DESC, q.document_id, q.content_start"
+        )
+        if limit is not None:
+            sql += " LIMIT :limit"
+            params["limit"] = max(0, int(limit))
+        return [QuoteRow(*row) for row in self._query(sql, params)]
+
+    def speakers(self, *, outlet: str | None = None, limit: int | None = None) -> list[SpeakerRow]:
+        """Named speakers, most quoted first, with their count in each outlet."""
+        params: dict[str, Any] = {}
+        outlet_clause = ""
+        if outlet is not None:
+            outlet_clause = " AND d.outlet = :outlet COLLATE NOCASE"
+            params["outlet"] = outlet
+        rows = self._query(
+            "SELECT q.speaker_name AS name, q.speaker_type AS type, d.outlet AS outlet,"
+            " count(*) AS n, count(DISTINCT q.document_id) AS docs"
+            " FROM quotes q JOIN documents d ON d.id = q.document_id"
+            " WHERE q.speaker_name IS NOT NULL" + outlet_clause + " GROUP BY 1, 2, 3",
+            params,
+        )
+        merged: dict[tuple[str, str | None], dict[str, Any]] = {}
+        for row in rows:
+            entry = merged.setdefault(
+                (row["name"], row["type"]), {"quotes": 0, "documents": 0, "by_outlet": {}}
+            )
+            entry["quotes"] += row["n"]
+            entry["documents"] += row["docs"]
+            label = row["outlet"] if row["outlet"] is not None else "(unknown outlet)"
+            entry["by_outlet"][label] = entry["by_outlet"].get(label, 0) + row["n"]
+        result = [
+            SpeakerRow(
+                name=name,
+                type=stype,
+                quotes=entry["quotes"],
+                documents=entry["documents"],
+                by_outlet=dict(sorted(entry["by_outlet"].items(), key=lambda kv: (-kv[1], kv[0]))),
+            )
+            for (name, stype), entry in merged.items()
+        ]
+        result.sort(key=lambda s: (-s.quotes, s.name, s.type or ""))
+        return result if limit is None else result[: max(0, limit)]
+
+    def outlets(self) -> list[OutletRow]:
+        """Each outlet with its number of documents and quotes and its date range."""
+        rows = self._query(
+            "SELECT d.outlet, count(DISTINCT d.id), count(q.pk), min(d.published),"
+            " max(d.published) FROM documents d LEFT JOIN quotes q ON q.document_id = d.id"
+            " GROUP BY d.outlet ORDER BY count(DISTINCT d.id) DESC, d.outlet"
+        )
+        return [OutletRow(*row) for row in rows]
+
+    def count(self, table: str) -> int:
+        if table not in EXPORT_TABLES:
+            raise StoreError(f"no table {table!r}; one of {', '.join(EXPORT_TABLES)}")
+        return int(self._query(f"SELECT count(*) FROM {table}")[0][0])
+
+    def records(self) -> Iterator[str]:
+        """The stored records as JSON lines (the output contract of ``onrecord analyze``)."""
+        try:
+            cursor = self.conn.execute("SELECT record FROM documents ORDER BY pk")
+            for (record,) in cursor:
+                yield str(record)
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
+
+    def rows(self, table: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+        """Column names and rows of one of ``EXPORT_TABLES``."""
+        if table not in EXPORT_TABLES:
+            raise StoreError(f"no table {table!r}; one of {', '.join(EXPORT_TABLES)}")
+        if table == "quotes":
+            sql = (
+                "SELECT q.document_id, q.quote_id, q.kind, q.content, q.speaker_name,"
+                " q.speaker_type, q.speaker_entity, q.source_text, q.cue, q.confidence,"
+                " q.nested_in, d.outlet, d.published, d.title, d.url, q.content_start,"
+                " q.content_end FROM quotes q JOIN documents d ON d.id = q.document_id"
+                " ORDER BY d.pk, q.content_start"
+            )
+        elif table == "documents":
+            # the full record stays in JSONL exports; this is the flat view
+            sql = (
+                "SELECT id, source, title, outlet, url, published, language, content_hash,"
+                " pipeline, inserted_at, updated_at, text FROM documents ORDER BY pk"
+            )
+        else:
+            sql = f"SELECT * FROM {table} ORDER BY pk"  # table: one of EXPORT_TABLES
+        try:
+            cursor = self.conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
+        columns = [d[0] for d in cursor.description]
+        return columns, iter(cursor)
+
+    # --- exports ---------------------------------------------------------------------------
+
+    def export_jsonl(self, out: IO[str]) -> int:
+        n = 0
+        for line in self.records():
+            out.write(line + "\n")
+            n += 1
+        return n
+
+    def export_csv(self, out: IO[str], table: str = "quotes") -> int:
+        columns, rows = self.rows(table)
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        n = 0
+        for row in rows:
+            writer.writerow(row)
+            n += 1
+        return n
+
+    def export_parquet(
+        self, path: str | os.PathLike[str], table: str = "quotes", *, batch_rows: int = 10_000
+    ) -> int:
+        """Write one table as Parquet, in row groups of ``batch_rows`` (not all in memory)."""
+        try:
+            import pyarrow as pa  # type: ignore[import-not-found,unused-ignore]
+            import pyarrow.parquet as pq  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            raise StoreError(
+                "Parquet export needs pyarrow: pip install 'onrecord[parquet]' (or pyarrow)"
+            ) from None
+        columns, rows = self.rows(table)
+        declared = self._declared_types(table)
+        arrow_type = {"INTEGER": pa.int64(), "REAL": pa.float64()}
+        schema = pa.schema(
+            [(name, arrow_type.get(declared.get(name, ""), pa.string())) for name in columns]
+        )
+        n = 0
+        with pq.ParquetWriter(os.fspath(path), schema) as writer:
+            while batch := list(itertools.islice(rows, batch_rows)):
+                data = {name: [row[i] for row in batch] for i, name in enumerate(columns)}
+                writer.write_table(pa.Table.from_pydict(data, schema=schema))
+                n += len(batch)
+        return n
+
+    def _declared_types(self, table: str) -> dict[str, str]:
+        """Column name -> declared SQLite type, for ``table`` and (joined) ``documents``."""
+        types: dict[str, str] = {}
+        for source in ("documents", table):  # the table's own columns win
+            # source is "documents" or one of EXPORT_TABLES, checked by rows()
+            for row in self._query(f"PRAGMA table_info({source})"):
+                types[row["name"]] = str(row["type"]).upper()
+        return types
+
+
+def open_corpus(path: str | os.PathLike[str] = "onrecord.db") -> Corpus:
+    """Open the corpus database at ``path`` for queries (read-only).
+
+    Raises ``StoreError`` when there is no database there or it cannot be read.
+    """
+    where = os.fspath(path)
+    conn = connect(where, readonly=True)
+    try:
+        has_quotes = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'quotes'"
+        ).fetchone()
+    except sqlite3.Error as exc:
+        conn.close()
+        raise store_error(exc, where) from exc
+    if not has_quotes:
+        conn.close()
+        raise StoreError(f"{where}: not an onrecord corpus (no quotes table)")
+    try:
+        pending = pending_migrations(conn)
+    except OnrecordError as exc:
+        conn.close()
+        raise StoreError(f"{where}: {exc.message}") from exc
+    if pending:
+        conn.close()
+        raise StoreError(
+            f"{where}: made by an older onrecord; run `onrecord ingest` on it once to upgrade"
+        )
+    return Corpus(conn, where)
