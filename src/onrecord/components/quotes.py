@@ -959,6 +959,24 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
                 continue
             confidence = 0.45
         obj_range: tuple[int, int] | None = None
+        cue_range: tuple[int, int] | None = None
+        if comp is None and lemma == "be":
+            # "X is confident that …", "X was critical of …": a stance held by X
+            adj = next((c for c in tok.children if c.dep_ == "acomp" and c.pos_ == "ADJ"), None)
+            inner = None
+            if adj is not None:
+                inner = next(
+                    (
+                        c
+                        for c in adj.children
+                        if c.dep_ == "ccomp"
+                        or (c.dep_ == "prep" and c.lower_ in {"about", "of", "that", "over"})
+                    ),
+                    None,
+                )
+            if adj is not None and inner is not None:
+                comp, confidence = inner, 0.45
+                cue_range = (tok.idx, adj.idx + len(adj.text))
         if comp is None and (cls is not None or lemma in _STANCE_VERBS):
             obj_range = _object_content(doc, tok)
             if obj_range is not None:
@@ -1010,7 +1028,7 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
                 kind=kind,
                 content=content,
                 parts=[content],
-                cue=_cue_range(tok),
+                cue=cue_range or _cue_range(tok),
                 source=_source_range(subj),
                 confidence=confidence,
                 source_head=subj.i,
