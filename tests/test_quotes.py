@@ -225,3 +225,24 @@ def test_nested_attribution() -> None:
     assert inner.nested_in == outer.id
     assert outer.nested_in is None
     assert inner.content.start >= outer.content.start and inner.content.end <= outer.content.end
+
+
+def test_passive_reporting_frame_has_no_source() -> None:
+    q = only("It was reported that the dam had cracked a week earlier.")
+    assert (q.kind, q.source, q.speaker) == ("indirect", None, None)
+    assert q.content.text == "that the dam had cracked a week earlier"
+
+
+def test_noun_cue_with_a_possessor() -> None:
+    found = quotes("Varga rejected Holt's claim that the gates had been opened on schedule.")
+    claim = [q for q in found if q.cue and q.cue.text == "claim"]
+    assert len(claim) == 1
+    assert speaker(claim[0]) == "Holt"
+    assert claim[0].content.text == "that the gates had been opened on schedule"
+
+
+def test_stance_verb_object_and_copular_stance() -> None:
+    (q,) = quotes("The union endorsed the new contract.")
+    assert (q.cue and q.cue.text, q.content.text) == ("endorsed", "the new contract")
+    (q,) = quotes("Lena Varga is confident that the inquiry will report by May.")
+    assert (q.cue and q.cue.text, speaker(q)) == ("is confident", "Lena Varga")

@@ -887,7 +887,8 @@ _HUMAN_NOUNS = frozenset(
     "lawyer attorney candidate campaign government ministry administration agency group "
     "committee council party police military army company officials experts critics "
     "supporters opponents voters residents aides advisers lawyers candidates leaders "
-    "democrats republicans people americans lawmakers investigators prosecutors".split()
+    "democrats republicans people americans lawmakers investigators prosecutors union unions "
+    "board court club team firm bank coalition alliance federation association trust mission".split()
 )
 
 
@@ -924,6 +925,63 @@ def _object_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
     return first.idx, last.idx + len(last.text)
 
 
+#: Nouns that carry a statement or a view: "X's claim that …", "the ministry's warning that …".
+_NOUN_CUES = frozenset(
+    "claim statement assertion allegation warning promise belief view argument insistence "
+    "suggestion demand fear hope report announcement pledge vow threat accusation charge "
+    "contention conclusion prediction estimate assessment admission denial".split()
+)
+
+
+def _noun_cue(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
+    """X's claim that … / the ministry's warning that …: the possessor said it."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    clause = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ in {"acl", "ccomp", "relcl"}
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ),
+        None,
+    )
+    if owner is None or clause is None or owner.lower_ in {"its", "it"}:
+        return None
+    toks = list(clause.subtree)
+    if any(index.in_quote[t.i] >= 0 for t in toks) or len(toks) < 4:
+        return None
+    start, end = _subtree_range(clause)
+    content = (start, _trim_end(index.text, start, end))
+    return Attribution(
+        kind="indirect",
+        content=content,
+        parts=[content],
+        cue=(noun.idx, noun.idx + len(noun.text)),
+        source=_subtree_range(owner),
+        confidence=0.5,
+        source_head=owner.i,
+    )
+
+
+def _append_sourceless(
+    out: list[Attribution], doc: Doc, index: _Index, verb: Token, comp: Token | None
+) -> None:
+    if comp is None or any(index.in_quote[t.i] >= 0 for t in comp.subtree):
+        return
+    start, end = _subtree_range(comp)
+    content = (start, _trim_end(index.text, start, end))
+    out.append(
+        Attribution(
+            kind="indirect",
+            content=content,
+            parts=[content],
+            cue=_cue_range(verb),
+            source=None,
+            confidence=0.4,
+        )
+    )
+
+
 def _animate(subj: Token) -> bool:
     """Could this subject hold a belief or make a statement? (a person, body, or group)"""
     if subj.pos_ == "PRON":
@@ -941,6 +999,11 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
             continue
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             att = _according_indirect(doc, index, tok)
+            if att is not None:
+                out.append(att)
+            continue
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in _NOUN_CUES:
+            att = _noun_cue(doc, index, tok)
             if att is not None:
                 out.append(att)
             continue
@@ -995,6 +1058,10 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
         if obj_range is None and (comp is None or (cls is None and confidence != 0.45)):
             continue
         subj = _subject(tok, index.in_quote)
+        if subj is not None and subj.lower_ == "it" and tok.tag_ == "VBN" and cls is not None:
+            # "it was reported that …", "it is believed that …": an attribution with no source
+            _append_sourceless(out, doc, index, tok, comp)
+            continue
         if subj is None or subj.lower_ in {"it", "there"}:
             continue
         if confidence < 0.5 and not _animate(subj):
