@@ -126,10 +126,14 @@ class _Resolver:
 
     def _collect_named(self) -> None:
         people = [e for e in self.doc.ents if e.label_ == "PERSON"]
+
         # the fullest mentions first, so shorter ones join them; genders from the pronouns
         # that follow an introduction decide which of two Kovacs "Ms. Kovac" is
-        ordered = sorted(people, key=lambda e: (-len(name_key(e.text)), e.start))
-        full = [e for e in ordered if len(name_key(e.text)) >= 2]
+        def size(e: SpacySpan) -> int:
+            return len(name_key(_clean_name(e, person=True)))
+
+        ordered = sorted(people, key=lambda e: (-size(e), e.start))
+        full = [e for e in ordered if size(e) >= 2]
         for ent in full:
             self._add_person(ent)
         self._collect_unrecognised_names()
@@ -180,19 +184,27 @@ class _Resolver:
             # a name beside a person's role is a person whatever the NER said ("the club’s
             # president, Marta Kovac" comes back as a place)
             role_noun = beside_role and root.head.lemma_.lower() in _PERSON_ROLES
+            # "Mikel Osterhaus, director of the hospital": a name with a role in apposition
+            has_role = any(
+                c.dep_ == "appos" and c.lemma_.lower() in _PERSON_ROLES for c in root.children
+            )
             if (
                 root.pos_ == "PROPN"
-                and (root.dep_ in {"nsubj", "nsubjpass"} or beside_role)
-                and (not root.ent_type_ or role_noun)
+                and (root.dep_ in {"nsubj", "nsubjpass"} or beside_role or has_role)
+                and (root.ent_type_ in {"", "PERSON"} or role_noun or has_role)
                 and sum(1 for t in chunk if t.pos_ == "PROPN") >= 2
             ):
                 name = _proper_name(root)
                 if len(name.split()) >= 2:
                     cluster = self.person_named(name, root.idx)
                     cluster.mentions.append((chunk.start_char, chunk.end_char))
-                    self.subject_starts.add(chunk.start_char)
+                    if root.dep_ in {"nsubj", "nsubjpass"}:
+                        self.subject_starts.add(chunk.start_char)
                     if beside_role:
                         _add_role(cluster, _role_text(root.head))
+                    for c in root.children:
+                        if c.dep_ == "appos" and c.lemma_.lower() in _PERSON_ROLES:
+                            _add_role(cluster, _role_text(c))
 
     def person_with_key(self, key: tuple[str, ...], pos: int) -> _Cluster | None:
         """The person whose name contains all of ``key``'s words (nearest earlier mention wins)."""
@@ -235,29 +247,34 @@ class _Resolver:
         self._collect_roles(match, ent)
 
     def _genders_from_pronouns(self) -> None:
-        """ "Marta Kovac … She …": the first he/she after a person's first mention, with no
-        other person named in between, gives that person's gender."""
-        firsts = sorted(
-            (min(c.mentions), c) for c in self.clusters if c.type == "PERSON" and c.mentions
+        """ "Ana Petrov said … She …": a he/she whose sentence, or the one before, has a named
+        person as subject gives that person's gender (the first such pronoun decides)."""
+        subjects = sorted(
+            (start, cluster)
+            for cluster in self.clusters
+            if cluster.type == "PERSON"
+            for start, _ in cluster.mentions
+            if start in self.subject_starts
         )
-        for k, ((start, end), cluster) in enumerate(firsts):
-            if cluster.gender:
+        if not subjects:
+            return
+        for tok in self.doc:
+            gender = (
+                "m"
+                if tok.lower_ in {"he", "him", "his"}
+                else "f"
+                if tok.lower_ in {"she", "her", "hers"}
+                else None
+            )
+            if gender is None:
                 continue
-            next_person = firsts[k + 1][0][0] if k + 1 < len(firsts) else len(self.doc.text)
-            first_tok = self.doc.char_span(start, end, alignment_mode="expand")
-            if first_tok is None:
-                continue
-            sent_end = first_tok.sent.end
-            limit = self.doc[min(sent_end + 40, len(self.doc) - 1)].idx
-            for tok in self.doc[first_tok.end :]:
-                if tok.idx >= min(next_person, limit):
-                    break
-                if tok.lower_ in {"he", "him", "his"}:
-                    cluster.gender = "m"
-                    break
-                if tok.lower_ in {"she", "her", "hers"}:
-                    cluster.gender = "f"
-                    break
+            sent = tok.sent
+            window = self.doc[sent.start - 1].sent.start_char if sent.start > 0 else 0
+            before = [(st, c) for st, c in subjects if window <= st < tok.idx]
+            if before:
+                cluster = before[-1][1]
+                if cluster.gender is None:
+                    cluster.gender = gender
 
     def _add_named(self, ent: SpacySpan, etype: str) -> None:
         key = name_key(_clean_name(ent))
@@ -539,7 +556,11 @@ _PERSON_ROLES = _TITLE_WORDS | frozenset(
 def _proper_name(head: Token) -> str:
     """The proper name around a PROPN head: its compound and flat parts ("Tomas Holt"),
     without capitalised titles in front ("Minister", "Sprinter")."""
-    toks = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [head]
+    compounds = {t.i for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"}
+    toks = [head]
+    # only the run right before the head: "By Paulo Drescher\n\nSara Lind" is two names
+    while toks[0].i - 1 in compounds and "\n" not in head.doc[toks[0].i - 1].whitespace_:
+        toks.insert(0, head.doc[toks[0].i - 1])
     while len(toks) > 1 and toks[0].lower_.rstrip(".") in _TITLE_WORDS:
         toks = toks[1:]
     return " ".join(t.text for t in toks)
