@@ -33,6 +33,7 @@ test: lint typecheck pytest
 eval: install
 	$(PY) -m eval.run --shared $(SHARED)
 	$(PY) -m eval.speakers
+	$(PY) -m eval.figures
 
 bench: install
 	$(PY) -m bench.run --shared $(SHARED)

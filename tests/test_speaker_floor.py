@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from eval.speakers import evaluate
 
 #: (found share, accuracy over found) floors, just under the figures measured 2026-11-28:

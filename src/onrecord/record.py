@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .components.claims import check_consistency, extract_claims
+from .components.dates import extract_dates
 from .components.quotes import Attribution
 from .components.speakers import resolve_speakers
-from .types import Document, Quote, Record, Span, Speaker
+from .types import AssertedBy, Document, Quote, Record, Span, Speaker
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -61,6 +63,13 @@ def record_from_doc(document: Document, doc: Doc, *, pipeline: str = "") -> Reco
                 confidence=round(att.confidence, 3),
             )
         )
+    claims = extract_claims(
+        doc,
+        attributions,
+        [None if s is None else AssertedBy(entity=s.id, name=s.name) for s in resolution.speakers],
+        [index_to_id[i] for i in range(len(attributions))],
+        body,
+    )
     return Record(
         id=document.id,
         source=document.source,
@@ -72,10 +81,10 @@ def record_from_doc(document: Document, doc: Doc, *, pipeline: str = "") -> Reco
         text=text,
         body=[Span.of(text, s, e) for s, e in body],
         quotes=quotes,
-        claims=[],
+        claims=claims,
         entities=resolution.entities,
-        dates=[],
+        dates=extract_dates(text, document.published, body),
         framing=[],
-        consistency=[],
+        consistency=check_consistency(claims, text),
         pipeline=pipeline,
     )

@@ -1,0 +1,206 @@
+"""Numbers as written in news: digits ("24,448", "1.2bn", "１２３") and words ("two million",
+"a dozen", "a third", "two and a half"). Private helper of ``claims.py`` and ``dates.py``.
+
+``parse_number`` turns one number phrase into a float (None when it is not a number or is
+absurd: infinite, or more than 15 significant digits of magnitude). ``NUMBER`` is a regex
+source matching one number phrase; callers wrap it in their own grammar.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+__all__ = ["NUMBER", "parse_number", "UNITS_WORDS", "MULTIPLIERS", "finite"]
+
+_UNITS_WORDS = {
+    "zero": 0, "nought": 0, "naught": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+UNITS_WORDS = _UNITS_WORDS
+MULTIPLIERS = {
+    "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "bn": 1e9, "bln": 1e9, "b": 1e9,
+    "tn": 1e12, "trn": 1e12, "tln": 1e12, "lakh": 1e5, "crore": 1e7,
+}  # fmt: skip
+_FRACTIONS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+    "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7,
+    "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10,
+    "tenths": 10,
+}  # fmt: skip
+
+_WORD = "|".join(sorted(_UNITS_WORDS, key=len, reverse=True))
+_MULT = "hundred|thousand|million|billion|trillion|lakh|crore"
+_FRAC = "|".join(sorted(_FRACTIONS, key=len, reverse=True))
+# the decimals of a spoken number: "point zero three"
+_POINT = rf"(?:\s+point(?:[\s-]+(?:{_WORD}))+)"
+# a run of number words: "two hundred and thirty-five thousand", "a dozen", "a third"
+_WORDS_TAIL = (
+    rf"(?:(?:\s+|-)(?:and\s+)?(?:{_WORD}|{_MULT}|dozens?|(?:an?\s+|one\s+)?(?:half|quarter))(?!\w))*"
+    rf"{_POINT}?(?:(?:\s+|-)(?:{_FRAC})(?:\s+of\s+an?\s+(?:{_MULT}))?)?(?:\s+and\s+(?:an?|one|{_WORD})\s+(?:{_FRAC})(?:\s+(?:{_MULT}))?)?"
+)
+_WORDS_NUMBER = (
+    rf"(?:half\s+an?\s+dozen"
+    rf"|(?:{_WORD})(?:[\s-]+(?:{_WORD}))?{_WORDS_TAIL}"
+    rf"|an?(?:\s+|-)(?:{_MULT}|dozen){_WORDS_TAIL}"
+    rf"|(?:an?\s+)?(?:half|quarter)\s+(?:an?\s+)?(?:{_MULT})\b"
+    rf"|an?(?:\s+|-)(?:{_FRAC})"
+    rf"|half(?=\s+(?:of|a|an|the)\b))"
+)
+# digits with thousands separators (comma, thin or no-break space) or decimals; \d also
+# matches full-width digits
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u202f\u00a0]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_SCI = r"\d+(?:\.\d+)?[eE][+-]?\d+(?!\w)"
+_FRACTION = r"(?<![\d/])\d{1,3}/\d{1,3}(?![\d/])"
+_DIGIT_SCALE = (
+    rf"{_DIGITS}(?:\s*(?:hundred|thousand)\b(?:\s+(?:and\s+)?(?:\d{{1,3}}|{_WORD})(?:\s+hundred\b)?"
+    rf"(?:\s+and\s+(?:\d{{1,2}}|{_WORD}))?(?!\w))?"
+    rf"|\s*(?:million|billion|trillion|lakh|crore|dozens?)\b|\s*(?:bn|bln|mn|mln|tn|trn|tln)\b"
+    rf"|(?:k|m|b|mil)\b)*"
+)
+NUMBER = (
+    rf"(?:{_SCI}|{_DIGITS}\s+\d/\d{{1,2}}(?![\d/])|{_FRACTION}|{_DIGITS}\s*½"
+    rf"|{_DIGIT_SCALE}(?:\s+and\s+a\s+half)?"
+    rf"|(?<!\w)(?:{_WORDS_NUMBER}|dozen)(?!\w))"
+)
+_TOKEN = re.compile(r"\d[\d,\u202f\u00a0]*(?:\.\d+)?|\.\d+|[a-z]+|½|/", re.IGNORECASE)
+
+
+def finite(value: float | None) -> float | None:
+    """The value, or None when it is absurd for a news figure (inf, nan, > 1e15)."""
+    if value is None or math.isnan(value) or math.isinf(value) or abs(value) > 1e15:
+        return None
+    return value
+
+
+def _digits(token: str) -> float | None:
+    token = unicodedata.normalize("NFKC", token)
+    token = token.replace(",", "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    if len(token) > 40:
+        return None
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def parse_number(phrase: str) -> float | None:
+    """The value of one number phrase, or None."""
+    text = phrase.lower().strip()
+    if re.fullmatch(_SCI, text):
+        try:
+            return finite(float(text))
+        except (ValueError, OverflowError):
+            return None
+    if text.startswith("half a dozen") or text.startswith("half an dozen"):
+        return 6.0
+    slash = re.fullmatch(r"(?:(\S+)\s+)?(\d{1,3})/(\d{1,3})", unicodedata.normalize("NFKC", text))
+    if slash:
+        whole = _digits(slash.group(1)) if slash.group(1) else 0.0
+        den = float(slash.group(3))
+        if whole is None or den == 0:
+            return None
+        return finite(whole + float(slash.group(2)) / den)
+    text = text.replace("-", " ").replace("\u2011", " ").replace("1/2", "½")
+    if " point " in f" {text} ":
+        integer_part, _, decimals = text.partition("point")
+        digits = [_UNITS_WORDS.get(w) for w in decimals.split()]
+        if not digits or any(d is None or d > 9 for d in digits):
+            return None
+        base = parse_number(integer_part) if integer_part.strip() else 0.0
+        if base is None:
+            return None
+        return finite(base + float("0." + "".join(str(d) for d in digits)))
+    return _parse_tokens(_TOKEN.findall(text))
+
+
+def _parse_tokens(tokens: list[str]) -> float | None:
+    total = 0.0  # completed groups (thousands, millions ...)
+    group = 0.0  # the group being built (below the next multiplier)
+    since_and: float | None = None  # the group's value when "and" was read
+    last_big = 0.0  # the last multiplier >= 1000, for "two million and a half"
+    fractions = 0.0
+    seen = False
+    pending_fraction: float | None = None  # "a quarter million", "half a million"
+    and_after_big = False
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok[0].isdigit() or tok[0] == ".":
+            value = _digits(tok)
+            if value is None:
+                return None
+            group += value
+            seen = True
+        elif tok in _UNITS_WORDS:
+            group += _UNITS_WORDS[tok]
+            seen = True
+        elif tok in ("a", "an"):
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if nxt in _FRACTIONS or (pending_fraction is not None and nxt in MULTIPLIERS):
+                pass  # "a third", "and a half": the fraction reads its numerator as 1
+            else:
+                group += 1
+                seen = True
+        elif tok == "½":
+            group += 0.5
+            seen = True
+        elif tok == "and":
+            since_and = group
+            and_after_big = group == 0 and total > 0
+        elif tok in ("dozen", "dozens"):
+            head = since_and or 0.0
+            group = head + ((group - head) or 1) * 12
+            seen = True
+        elif tok in _FRACTIONS:
+            head = since_and or 0.0
+            numerator = (group - head) or 1
+            if numerator > 1 and not tok.endswith("s") and tok not in ("half", "quarter"):
+                return None  # "twenty third" is an ordinal, not 20/3
+            value = numerator / _FRACTIONS[tok]
+            seen = True
+            ahead = [t for t in tokens[i + 1 : i + 4] if t not in ("of", "a", "an")]
+            if ahead and ahead[0] in MULTIPLIERS and group == head:
+                pending_fraction = value  # "half a million", "two thirds of a million"
+            elif and_after_big and not (i + 1 < len(tokens) and tokens[i + 1] in MULTIPLIERS):
+                fractions += value * last_big  # "two million and a half"
+                group = head
+            elif i + 1 < len(tokens) and tokens[i + 1] in MULTIPLIERS:
+                pending_fraction = value
+                group = head
+            else:
+                fractions += value
+                group = head
+        elif tok == "of":
+            pass
+        elif tok in MULTIPLIERS:
+            mult = MULTIPLIERS[tok]
+            if pending_fraction is not None:
+                base = pending_fraction + group  # "five and a half million"
+                pending_fraction = None
+                group = 0.0
+                if mult >= 1000:
+                    total += base * mult
+                    last_big = mult
+                else:
+                    group += base * mult
+            elif mult == 100:
+                head = since_and or 0.0
+                group = head + ((group - head) or 1) * 100 if head else (group or 1) * 100
+            else:
+                total += (group or 1) * mult
+                group = 0.0
+                last_big = mult
+            since_and = None
+            seen = True
+        else:
+            return None
+        i += 1
+    if not seen:
+        return None
+    return finite(total + group + fractions)

@@ -1,0 +1,100 @@
+"""Dates, ranges, durations and times, resolved against the publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import onrecord
+from onrecord.components.dates import find_dates
+
+PUBLISHED = dt.date(2023, 12, 21)  # a Thursday
+
+
+def resolved(
+    text: str, ref: dt.date | None = PUBLISHED
+) -> list[tuple[str, str, str | None, str | None]]:
+    return [(text[f.start : f.end], f.kind, f.value, f.end_value) for f in find_dates(text, ref)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It happened on December 20.", ("December 20", "date", "2023-12-20", None)),
+        ("It happened on 20 December 2023.", ("20 December 2023", "date", "2023-12-20", None)),
+        ("It happened on Dec. 20th.", ("Dec. 20th", "date", "2023-12-20", None)),
+        ("It happened on 2023-12-20.", ("2023-12-20", "date", "2023-12-20", None)),
+        ("It happened on Wednesday.", ("Wednesday", "date", "2023-12-20", None)),
+        ("It happened yesterday.", ("yesterday", "date", "2023-12-20", None)),
+        ("It happened two days ago.", ("two days ago", "date", "2023-12-19", None)),
+        ("It happened last week.", ("last week", "date", "2023-W50", None)),
+        ("It will happen next month.", ("next month", "date", "2024-01", None)),
+        ("It will happen next Tuesday.", ("next Tuesday", "date", "2023-12-26", None)),
+        ("It happened in 2019.", ("2019", "date", "2019", None)),
+        ("It happened in March 2022.", ("March 2022", "date", "2022-03", None)),
+        ("It ran from 2019 to 2021.", ("from 2019 to 2021", "range", "2019", "2021")),
+        ("It ran December 1-5.", ("December 1-5", "range", "2023-12-01", "2023-12-05")),
+        (
+            "It ran between 1 March and 5 April.",
+            ("between 1 March and 5 April", "range", "2023-03-01", "2023-04-05"),
+        ),
+        ("It lasted 75 days.", ("75 days", "duration", "P75D", None)),
+        ("It lasted two and a half months.", ("two and a half months", "duration", "P2.5M", None)),
+        ("It lasted 48 hours.", ("48 hours", "duration", "PT48H", None)),
+        ("It lasted two decades.", ("two decades", "duration", "P20Y", None)),
+        ("It lasted an hour and a half.", ("an hour and a half", "duration", "PT1.5H", None)),
+        ("Profits rose in Q1 2023.", ("Q1 2023", "range", "2023-01-01", "2023-03-31")),
+        ("It happened last quarter.", ("last quarter", "range", "2023-07-01", "2023-09-30")),
+        ("It starts at 3 pm.", ("3 pm", "time", "T15:00", None)),
+        ("It starts at 8.10 pm.", ("8.10 pm", "time", "T20:10", None)),
+        ("It starts at 10:30.", ("10:30", "time", "T10:30", None)),
+        ("It starts at noon.", ("noon", "time", "T12:00", None)),
+    ],
+)
+def test_forms(text: str, expected: tuple[str, str, str | None, str | None]) -> None:
+    assert resolved(text) == [expected]
+
+
+def test_future_tense_looks_ahead() -> None:
+    assert resolved("The vote will take place on Friday.") == [
+        ("Friday", "date", "2023-12-22", None)
+    ]
+    assert resolved("The referendum will take place on October 12.")[0][2] == "2024-10-12"
+    assert resolved("The referendum took place on October 12.")[0][2] == "2023-10-12"
+
+
+def test_weekday_range_runs_forward() -> None:
+    assert resolved("The vote was moved from Thursday to Monday.") == [
+        ("from Thursday to Monday", "range", "2023-12-21", "2023-12-25")
+    ]
+
+
+def test_relative_dates_need_a_publication_date() -> None:
+    assert resolved("It happened yesterday.", None) == [("yesterday", "date", None, None)]
+    assert resolved("It happened on 20 December 2023.", None)[0][2] == "2023-12-20"
+
+
+@pytest.mark.parametrize(
+    "text", ["You may be right.", "Channel 12 at 3", "a 34-year-old man", "the 1990s", "March on!"]
+)
+def test_not_dates(text: str) -> None:
+    assert resolved(text) == []
+
+
+def test_record_dates_use_published() -> None:
+    record = onrecord.analyze(
+        "The army said on Wednesday that 75 days had passed.", published="2023-12-21"
+    )
+    assert [(d.span.text, d.kind, d.value) for d in record.dates] == [
+        ("Wednesday", "date", "2023-12-20"),
+        ("75 days", "duration", "P75D"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["9" * 500 + " days ago", "1e400 days", "１２ December", "31 February 2023"]
+)
+def test_hostile_dates_never_raise(text: str) -> None:
+    for f in find_dates(text, PUBLISHED):
+        assert text[f.start : f.end]
