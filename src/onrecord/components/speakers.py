@@ -250,11 +250,14 @@ class _Resolver:
         """ "Ana Petrov said … She …": a he/she whose sentence, or the one before, has a named
         person as subject gives that person's gender (the first such pronoun decides)."""
         subjects = sorted(
-            (start, cluster)
-            for cluster in self.clusters
-            if cluster.type == "PERSON"
-            for start, _ in cluster.mentions
-            if start in self.subject_starts
+            (
+                (start, cluster)
+                for cluster in self.clusters
+                if cluster.type == "PERSON"
+                for start, _ in cluster.mentions
+                if start in self.subject_starts
+            ),
+            key=lambda pair: pair[0],  # clusters themselves do not compare
         )
         if not subjects:
             return
