@@ -99,7 +99,7 @@ class _Index:
     def __init__(self, doc: Doc, quoted: list[Quoted]) -> None:
         self.doc = doc
         self.text = doc.text
-        self.token_at_char: list[int] = [-1] * (len(doc.text) + 1)
+        self.token_at_char: list[int] = [-1] * (len(self.text) + 1)
         for tok in doc:
             for c in range(tok.idx, tok.idx + len(tok.text)):
                 self.token_at_char[c] = tok.i

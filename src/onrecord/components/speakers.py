@@ -111,12 +111,14 @@ def _clean_name(span: SpacySpan, *, person: bool = False) -> str:
         toks = toks[:-1]
     if not toks:
         return span.text
-    return span.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    # the tokens' own text, not doc.text: that property rebuilds the whole document each call
+    return span.doc[toks[0].i : toks[-1].i + 1].text
 
 
 class _Resolver:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.text = doc.text  # built once: Doc.text joins every token on each access
         self.clusters: list[_Cluster] = []
         self.by_token: dict[int, _Cluster] = {}
         self.subject_starts: set[int] = set()
@@ -167,7 +169,7 @@ class _Resolver:
                 continue
             toks = [u for t in lefts for u in t.subtree if u.lower_ not in {"the", "a", "an"}]
             start = min(t.idx for t in toks)
-            name = self.doc.text[start : root.idx + len(root.text)]
+            name = self.text[start : root.idx + len(root.text)]
             key = ("ORG", *name_key(name))
             cluster = next((c for c in self.clusters if c.key == key), None)
             if cluster is None:
