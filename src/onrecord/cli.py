@@ -7,7 +7,6 @@ problem that stopped the run.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from typing import IO, Annotated
 import typer
 
 from . import __version__
+from .cli_params import valid_date as _valid_date
 from .errors import OnrecordError
 from .types import ErrorRecord, Record
 
@@ -58,18 +58,6 @@ def _root(
     ] = False,
 ) -> None:
     """onrecord: who said what, on the record."""
-
-
-def _valid_date(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
-    if len(value) != 10:
-        raise typer.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD")
-    return value
 
 
 @app.command()

@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .cli_params import valid_date as _valid_date
 from .errors import OnrecordError
 from .types import ErrorRecord, Record
 
@@ -73,20 +74,6 @@ def _one_line_errors() -> Iterator[None]:
     except OnrecordError as exc:
         typer.echo(f"onrecord: error: {exc.message}", err=True)
         raise typer.Exit(2) from None
-
-
-def _valid_date(value: str | None) -> str | None:
-    if value is None:
-        return None
-    import datetime as dt
-
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
-    if len(value) != 10:
-        raise typer.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD")
-    return value
 
 
 def _error_line(result: ErrorRecord) -> str:
