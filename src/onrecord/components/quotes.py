@@ -289,9 +289,17 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
             results.append(att)
             last_speaker_att = len(results) - 1
             last_att_paragraph_end = _paragraph_end(text, q.outer_end)
-        elif speechlike and _is_own_paragraph(text, q) and last_speaker_att is not None:
-            # A floating quote: a quoted paragraph with no cue goes to the current speaker,
-            # when it follows that speaker's quote within a couple of paragraphs.
+        elif (
+            speechlike
+            and last_speaker_att is not None
+            and (
+                _is_own_paragraph(text, q)
+                or (_opens_sentence(doc, index, q) and q.open < last_att_paragraph_end)
+            )
+        ):
+            # A floating quote: a quoted paragraph (or a quoted sentence in the speaker's own
+            # paragraph) with no cue goes to the current speaker, when it follows that
+            # speaker's quote within a couple of paragraphs.
             if _paragraphs_between(text, last_att_paragraph_end, q.open) > 2:
                 continue
             results.append(
