@@ -246,3 +246,12 @@ def test_stance_verb_object_and_copular_stance() -> None:
     assert (q.cue and q.cue.text, q.content.text) == ("endorsed", "the new contract")
     (q,) = quotes("Lena Varga is confident that the inquiry will report by May.")
     assert (q.cue and q.cue.text, speaker(q)) == ("is confident", "Lena Varga")
+
+
+def test_digest_item_with_a_lead_in_is_the_outlets_mixed_quote() -> None:
+    text = "Minister Lena Varga said the spillway had “failed in minutes.” [Valley Wire.]"
+    q = [q for q in quotes(text) if q.cue and q.cue.text.startswith("[")]
+    assert len(q) == 1
+    assert q[0].kind == "mixed"
+    assert q[0].content.text.startswith("Minister Lena Varga said")
+    assert q[0].source and q[0].source.text == "Valley Wire"

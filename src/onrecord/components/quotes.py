@@ -773,6 +773,13 @@ def _kind_and_content(
     q = f.quote
     direct = ("direct", (q.start, q.end))
     verb = f.verb
+    if verb is None and f.cue is not None and index.text[f.cue[0]] == "[":
+        # a digest item "… had “Syrian roots.” [Reuters.]": the whole item is the outlet's
+        line_start = index.text.rfind("\n", 0, q.open) + 1
+        lead = index.text[line_start : q.open]
+        if any(ch.isalnum() for ch in lead):
+            start = line_start + len(lead) - len(lead.lstrip())
+            return "mixed", (start, q.outer_end)
     if verb is None:
         return direct if speechlike else (None, direct[1])
     # attitude and framing verbs attribute a quoted fragment, never a whole direct quote
