@@ -776,9 +776,9 @@ def _kind_and_content(
     if verb is None and f.cue is not None and index.text[f.cue[0]] == "[":
         # a digest item "… had “Syrian roots.” [Reuters.]": the whole item is the outlet's
         line_start = index.text.rfind("\n", 0, q.open) + 1
-        lead = index.text[line_start : q.open]
-        if any(ch.isalnum() for ch in lead):
-            start = line_start + len(lead) - len(lead.lstrip())
+        item_lead = index.text[line_start : q.open]
+        if any(ch.isalnum() for ch in item_lead):
+            start = line_start + len(item_lead) - len(item_lead.lstrip())
             return "mixed", (start, q.outer_end)
     if verb is None:
         return direct if speechlike else (None, direct[1])
