@@ -58,4 +58,26 @@ def print_table(results: Sequence[Record | ErrorRecord], out: IO[str]) -> None:
         if not result.quotes:
             table.add_row("", "", "", Text("(no attributed statements found)", style="dim"), "")
         console.print(table)
+        if result.claims:
+            console.print(_figures_table(result))
         console.print()
+
+
+def _figures_table(result: Record) -> Table:
+    """The figures of one article: as written, what is counted, who asserts it."""
+    table = Table(show_lines=False, expand=False, box=None, padding=(0, 2, 0, 0))
+    table.add_column("figure", style="bold", max_width=24)
+    table.add_column("qualifier", style="dim", max_width=10)
+    table.add_column("measure", max_width=40)
+    table.add_column("asserted by", max_width=30)
+    for claim in result.claims:
+        table.add_row(
+            Text(_shorten(claim.span.text, 24)),
+            Text(claim.qualifier),
+            Text(_shorten(claim.measure or "", 40)),
+            Text(
+                claim.asserted_by.name if claim.asserted_by else "(the article)",
+                style="" if claim.asserted_by else "dim",
+            ),
+        )
+    return table

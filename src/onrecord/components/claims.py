@@ -518,7 +518,7 @@ def extract_claims(
             quote_id = quote_ids[best]
             asserted = speakers[best]
         else:
-            sent = _sentence_range(doc, q.start)
+            sent = _sentence_range(doc, text, q.start)
             for i, att in enumerate(attributions):
                 if att.source is not None and att.source[0] <= q.start < att.source[1]:
                     continue  # "The mayor, 52, said": a figure about the speaker
@@ -544,7 +544,7 @@ def extract_claims(
     return claims
 
 
-def _sentence_range(doc: Doc, char: int) -> tuple[int, int]:
+def _sentence_range(doc: Doc, text: str, char: int) -> tuple[int, int]:
     span = doc.char_span(char, char + 1, alignment_mode="expand")
     if (
         span is None
@@ -554,7 +554,11 @@ def _sentence_range(doc: Doc, char: int) -> tuple[int, int]:
     ):
         return char, char
     sent = span[0].sent
-    return sent.start_char, sent.end_char
+    # the parser may run a headline into the first sentence: a sentence ends at a blank line
+    previous_blank = text.rfind("\n\n", 0, char)
+    start = max(sent.start_char, previous_blank + 2 if previous_blank >= 0 else 0)
+    blank = text.find("\n\n", char, sent.end_char)
+    return start, (blank if blank >= 0 else sent.end_char)
 
 
 # --- consistency --------------------------------------------------------------------------

@@ -1148,7 +1148,12 @@ def _according_indirect(doc: Doc, index: _Index, acc: Token) -> Attribution | No
         return None
     phrase = {t.i for t in acc.subtree} | {t.i for t in to.subtree} | {acc.i, to.i}
     sent = acc.sent
-    rest = [t for t in sent if t.i not in phrase and not t.is_space]
+    # the sentence as the parser drew it may run on from a title or byline: keep to the line
+    line_start = index.text.rfind("\n", 0, acc.idx) + 1
+    line_end = _paragraph_end(index.text, acc.idx)
+    rest = [
+        t for t in sent if t.i not in phrase and not t.is_space and line_start <= t.idx < line_end
+    ]
     rest = _trim_punct(rest)
     if len([t for t in rest if not t.is_punct]) < 3:
         return None
