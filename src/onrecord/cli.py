@@ -17,6 +17,7 @@ from typing import IO, Annotated
 import typer
 
 from . import __version__
+from .cli_params import ProgressOption, error_line
 from .cli_params import valid_date as _valid_date
 from .errors import OnrecordError
 from .types import ErrorRecord, Record
@@ -96,10 +97,7 @@ def analyze(
             help="Skip documents larger than this many bytes (default 10 MB, or ONRECORD_MAX_BYTES)."
         ),
     ] = None,
-    progress: Annotated[
-        bool | None,
-        typer.Option(help="Show a progress bar on stderr (default: when stderr is a terminal)."),
-    ] = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Analyse articles and write one record per document.
 
@@ -171,10 +169,7 @@ def _with_progress(results: Iterator[Record | ErrorRecord]) -> Iterator[Record |
 
 
 def _report_error(result: ErrorRecord) -> None:
-    message = result.error.message
-    if not message.startswith(result.source):
-        message = f"{result.source}: {message}"
-    typer.echo(f"onrecord: error: {message} [{result.error.code}]", err=True)
+    typer.echo(error_line(result), err=True)
 
 
 def _write(results: Iterator[Record | ErrorRecord], out: IO[str], fmt: OutputFormat) -> int:

@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .cli_params import ProgressOption, error_line
 from .cli_params import valid_date as _valid_date
 from .errors import OnrecordError
 from .types import ErrorRecord, Record
@@ -76,13 +77,6 @@ def _one_line_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def _error_line(result: ErrorRecord) -> str:
-    message = result.error.message
-    if not message.startswith(result.source):
-        message = f"{result.source}: {message}"
-    return f"onrecord: error: {message} [{result.error.code}]"
-
-
 # --- ingest --------------------------------------------------------------------------------
 
 
@@ -116,10 +110,7 @@ def ingest(
     max_bytes: Annotated[
         int | None, typer.Option(help="Skip documents larger than this many bytes.")
     ] = None,
-    progress: Annotated[
-        bool | None,
-        typer.Option(help="Show a progress bar on stderr (default: when stderr is a terminal)."),
-    ] = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Analyse articles and store the records in a corpus database.
 
@@ -174,7 +165,7 @@ class _ProgressReporter:
     def __call__(self, result: Record | ErrorRecord, stats: IngestStats) -> None:
         self.stats = stats
         if isinstance(result, ErrorRecord):
-            line = _error_line(result)
+            line = error_line(result)
             if self.bar is not None:
                 self.bar.console.print(line, markup=False, highlight=False)
             else:
