@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.run import replace_between_markers
+
 __all__ = ["main"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -382,18 +384,12 @@ def format_report(
     return "\n".join(lines)
 
 
-def _replace_between_markers(document: str, block: str) -> str:
-    if START_MARKER in document and END_MARKER in document.split(START_MARKER, 1)[1]:
-        before, rest = document.split(START_MARKER, 1)
-        _, after = rest.split(END_MARKER, 1)
-        return f"{before}{START_MARKER}\n{block}\n{END_MARKER}{after}"
-    return f"{document.rstrip()}\n\n{START_MARKER}\n{block}\n{END_MARKER}\n"
-
-
 def write_docs(report: str, path: Path = BENCHMARK_DOC) -> None:
     block = f"Run on {dt.date.today().isoformat()} with `python -m bench.run`.\n\n{report}"
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark\n"
-    path.write_text(_replace_between_markers(current, block), encoding="utf-8")
+    path.write_text(
+        replace_between_markers(current, block, START_MARKER, END_MARKER), encoding="utf-8"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
