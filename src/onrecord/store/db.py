@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -181,24 +182,26 @@ class Store:
         record whose text is stored under another id is a duplicate and is not
         stored again.
         """
-        try:
+        with self._transaction():
             return self._put(record, replace=replace)
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise store_error(exc, self.path) from exc
-        except BaseException:
-            self._rollback()
-            raise
 
     def put_error(self, error: ErrorRecord) -> None:
         """Record a document that could not be read or analysed."""
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
+        with self._transaction():
             self.conn.execute(
                 "INSERT INTO errors (document_id, source, code, message, at) VALUES (?, ?, ?, ?, ?)",
                 (error.id, error.source, error.error.code, error.error.message, _now()),
             )
-            self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction: committed when the block ends, rolled back on any error,
+        SQLite errors turned into one readable OnrecordError."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            yield
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
             raise store_error(exc, self.path) from exc
@@ -215,16 +218,13 @@ class Store:
     def _put(self, record: Record, *, replace: bool) -> PutResult:
         conn = self.conn
         text_hash = content_hash(record.text)
-        conn.execute("BEGIN IMMEDIATE")
         same_id = conn.execute("SELECT pk FROM documents WHERE id = ?", (record.id,)).fetchone()
         same_text = conn.execute(
             "SELECT id FROM documents WHERE content_hash = ?", (text_hash,)
         ).fetchone()
         if same_text is not None and same_text[0] != record.id:
-            conn.execute("ROLLBACK")
             return PutResult.duplicate
         if same_id is not None and not replace:
-            conn.execute("ROLLBACK")
             return PutResult.unchanged
         values = _document_values(record, text_hash)
         if same_id is None:
@@ -249,7 +249,6 @@ class Store:
             )
             result = PutResult.updated
         _insert_children(conn, record)
-        conn.execute("COMMIT")
         return result
 
 
