@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from ..resources import read_tsv
 from .quotemarks import QUOTE_CHARS, Quoted, find_quoted
@@ -66,10 +66,8 @@ def cue_lexicon() -> dict[str, str]:
 
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
-_COMPLEMENT_DEPS = {"ccomp", "xcomp", "dobj", "advcl", "parataxis", "conj", "oprd", "acomp", "attr"}
 _CLAUSE_DEPS = {"ccomp", "parataxis"}
 _SENTENCE_END = {".", "!", "?", "…"}
-_WORDISH_MIN = 4  # fewer words than this, without a clause, and a quote is a title or scare quote
 
 
 class QuoteExtractor:
@@ -1179,13 +1177,3 @@ def _according_indirect(doc: Doc, index: _Index, acc: Token) -> Attribution | No
         confidence=0.75,
         source_head=head.i,
     )
-
-
-def spans_of(doc: Doc) -> list[Span]:
-    """The content of each attribution as a spaCy Span (for users of the component)."""
-    out: list[Span] = []
-    for att in doc._.onrecord_quotes or []:
-        span = doc.char_span(att.content[0], att.content[1], alignment_mode="expand")
-        if span is not None:
-            out.append(span)
-    return out

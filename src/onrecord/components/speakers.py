@@ -69,7 +69,6 @@ class _Cluster:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     gender: str | None = None
-    last_seen: int = -1
     id: str = ""
 
 
@@ -362,7 +361,6 @@ class _Resolver:
                     None,
                 )
         if named is not None:
-            named.last_seen = head.i
             if named.type == "GPE" and noun_class == "MEDIA":
                 return self._described(span, "MEDIA")
             return named
