@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: install demo test lint typecheck pytest eval bench schema clean
+.PHONY: install demo test lint typecheck pytest eval bench bench-corpus schema clean
 
 install: $(STAMP)
 
@@ -34,9 +34,13 @@ eval: install
 	$(PY) -m eval.run --shared $(SHARED)
 	$(PY) -m eval.speakers
 	$(PY) -m eval.figures
+	$(PY) -m eval.entities
 
 bench: install
 	$(PY) -m bench.run --shared $(SHARED)
+
+bench-corpus: install
+	$(PY) -m bench.corpus --shared $(SHARED)
 
 schema: install
 	$(VENV)/bin/onrecord schema -o docs/record.schema.json

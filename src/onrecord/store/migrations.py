@@ -173,8 +173,26 @@ def _initial_schema(conn: sqlite3.Connection) -> None:
 
 
 #: In order; the position (1-based) is the migration's id in the ``migrations`` table.
+def _corpus_entities(conn: sqlite3.Connection) -> None:
+    """Entities across articles (see ``store/entities.py``)."""
+    from .entities import SCHEMA
+
+    for statement in SCHEMA:
+        conn.execute(statement)
+
+
+def _syndication(conn: sqlite3.Connection) -> None:
+    """Copies and near-copies of articles (see ``store/syndication.py``)."""
+    from .syndication import SCHEMA
+
+    for statement in SCHEMA:
+        conn.execute(statement)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial_schema", _initial_schema),
+    ("corpus_entities", _corpus_entities),
+    ("syndication", _syndication),
 ]
 
 
