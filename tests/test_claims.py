@@ -42,6 +42,15 @@ def surfaces(text: str) -> list[str]:
         ("１２３", 123),
         ("half a dozen", 6),
         ("nine point nought four", 9.04),
+        ("two hundred point seventy-one", 200.71),
+        ("two thirds of a million", 2e6 / 3),
+        ("three lakh crore", 3e12),
+        ("a thousand million", 1e9),
+        ("12,34,567.89", 1_234_567.89),
+        ("1 234 567", 1_234_567),
+        ("40 000", 40_000),
+        ("a hundredth", 0.01),
+        ("twenty and four", 24),
     ],
 )
 def test_parse_number(phrase: str, value: float) -> None:
@@ -200,3 +209,22 @@ def test_surface_grammar_without_parse() -> None:
     assert surfaces("two hours and five minutes") == ["two hours", "five minutes"]
     assert surfaces("rose by 150 to 3,450") == ["150", "3,450"]
     assert surfaces("one in five patients") == ["one in five"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("between negative ten and fifteen", ("range", None, -10.0, 15.0)),
+        ("between ten and fifteen people", ("range", None, 10.0, 15.0)),
+        ("no less than thirty", ("at_least", 30.0, None, None)),
+        ("greater than 4,565", ("more_than", 4565.0, None, None)),
+        ("lower than 3 percent", ("less_than", 3.0, None, None)),
+        ("more than 30000 in 2009", ("more_than", 30000.0, None, None)),
+        ("temperatures of minus 5 degrees", ("exact", -5.0, None, None)),
+    ],
+)
+def test_bounds_and_signs(
+    text: str, expected: tuple[str, float | None, float | None, float | None]
+) -> None:
+    q = find_quantities(text)[0]
+    assert (q.qualifier, q.value, q.low, q.high) == expected

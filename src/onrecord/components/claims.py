@@ -57,14 +57,16 @@ def _currencies() -> dict[str, str]:
 
 _QUALIFIERS = {
     "at least": "at_least", "no fewer than": "at_least", "not less than": "at_least",
-    "a minimum of": "at_least",
+    "a minimum of": "at_least", "no less than": "at_least",
     "more than": "more_than", "over": "more_than", "upwards of": "more_than",
     "in excess of": "more_than", "above": "more_than", "exceeding": "more_than",
-    "just over": "more_than", "well over": "more_than",
+    "just over": "more_than", "well over": "more_than", "greater than": "more_than",
+    "larger than": "more_than", "bigger than": "more_than", "higher than": "more_than",
     "at most": "at_most", "up to": "at_most", "no more than": "at_most",
-    "as many as": "at_most", "a maximum of": "at_most",
+    "as many as": "at_most", "a maximum of": "at_most", "not more than": "at_most",
     "less than": "less_than", "fewer than": "less_than", "under": "less_than",
-    "below": "less_than", "just under": "less_than",
+    "below": "less_than", "just under": "less_than", "smaller than": "less_than",
+    "lower than": "less_than",
     "about": "about", "around": "about", "approximately": "about", "nearly": "about",
     "almost": "about", "roughly": "about", "some": "about", "an estimated": "about",
     "estimated": "about", "close to": "about", "approx.": "about", "an approximate": "about",
@@ -83,8 +85,8 @@ def _alt(words: Sequence[str]) -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def _grammar() -> re.Pattern[str]:
+@lru_cache(maxsize=2)
+def _grammar(ratio: bool = True) -> re.Pattern[str]:
     units = _alt([u for u in _units() if u not in {"%", "°c"}])
     currencies = _alt(list(_currencies()))
     quals = _alt(list(_QUALIFIERS))
@@ -94,9 +96,11 @@ def _grammar() -> re.Pattern[str]:
         rf"(?<![\w$€£¥₹.])(?:(?P<qual>{quals})\s+)?"
         rf"(?:(?P<vague>{vague})(?!\w)"
         rf"|(?P<sci>\d+(?:\.\d+)?[eE][+-]?\d+)(?!\w)"
-        rf"|(?P<ratio_a>one|\d+)\s+in\s+(?P<ratio_b>{NUMBER})(?!\w)"
-        rf"|(?P<cur>{currencies})?\s?(?P<num>{NUMBER})(?P<unit1>{unit})?"
-        rf"(?:(?P<sep>\s*(?:-|–|—|to|and)\s*)(?P<cur2>{currencies})?\s?(?P<num2>{NUMBER})"
+        + (rf"|(?P<ratio_a>one|\d+)\s+in\s+(?P<ratio_b>{NUMBER})(?!\w)" if ratio else "")
+        + rf"|(?P<neg>(?:minus|negative)\s+)?(?P<cur>{currencies})?\s?(?P<num>{NUMBER})"
+        rf"(?P<unit1>{unit})?"
+        rf"(?:(?P<sep>\s*(?:-|–|—|to|and)\s*)(?P<neg2>(?:minus|negative)\s+)?"
+        rf"(?P<cur2>{currencies})?\s?(?P<num2>{NUMBER})"
         rf"(?P<unit2>{unit})?)?)"
         rf"(?P<age>-year-old|\s+years?\s+old)?",
         re.IGNORECASE,
@@ -242,6 +246,10 @@ def find_quantities(text: str) -> list[Quantity]:
     while (m := grammar.search(masked, pos)) is not None:
         try:
             q = _quantity(masked, m)
+            if q is None and m.groupdict().get("ratio_a"):
+                # not a ratio ("more than 30000 in 2009"): read it again without one
+                again = _grammar(ratio=False).match(masked, m.start())
+                q = _quantity(masked, again) if again else None
         except (ValueError, OverflowError, ArithmeticError):
             q = None
         if q is not None:
@@ -260,7 +268,7 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
         start = m.start() if m.group("qual") else vs
         base = _VAGUE[re.sub(r"\s+", " ", m.group("vague").lower())]
         return Quantity(start, m.end("vague"), None, base, None, "vague", None, vs, m.end("vague"))
-    if m.group("ratio_a"):
+    if m.groupdict().get("ratio_a"):
         a, b = parse_number(m.group("ratio_a")), parse_number(m.group("ratio_b"))
         if a is None or not b or b > 1000 or a >= b:
             return None
@@ -279,7 +287,10 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
         return None
     cur = m.group("cur")
     value = parse_number(num)
-    start = m.start("qual") if m.group("qual") else (m.start("cur") if cur else m.start("num"))
+    if m.group("neg") and value is not None:
+        value = -value  # "minus 5C", "negative ten"
+    first = m.start("neg") if m.group("neg") else m.start("cur") if cur else m.start("num")
+    start = m.start("qual") if m.group("qual") else first
     end = m.end()
     unit = _currencies().get(cur.strip()) if cur else None
     unit = unit or _unit(m.group("unit1")) or _unit(m.group("unit2"))
@@ -291,6 +302,8 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
             end = m.end("unit1") if m.group("unit1") else m.end("num")
         else:
             low, high = value, parse_number(m.group("num2"))
+            if m.group("neg2") and high is not None:
+                high = -high
             if low is not None and high is not None and high < low:
                 if (m.group("sep") or "").strip() in {"-", "–"}:
                     return None  # "24-7", a score "3-1": not a figure
@@ -303,7 +316,7 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
         start = m.start("num")
     if qual_raw in {"between", "from"} and qualifier != "range":
         qualifier = "exact"
-        start = m.start("cur") if cur else m.start("num")
+        start = first
     # trim trailing whitespace captured by optional groups
     while end > start and text[end - 1].isspace():
         end -= 1

@@ -27,22 +27,42 @@ MULTIPLIERS = {
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "bn": 1e9, "bln": 1e9, "b": 1e9,
     "tn": 1e12, "trn": 1e12, "tln": 1e12, "lakh": 1e5, "crore": 1e7,
 }  # fmt: skip
-_FRACTIONS = {
+_FRACTIONS: dict[str, float] = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
     "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7,
     "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10,
-    "tenths": 10,
+    "tenths": 10, "eleventh": 11, "elevenths": 11, "twelfth": 12, "twelfths": 12,
+    "twentieth": 20, "twentieths": 20, "thirtieth": 30, "thirtieths": 30, "fortieth": 40,
+    "fortieths": 40, "fiftieth": 50, "fiftieths": 50, "sixtieth": 60, "sixtieths": 60,
+    "seventieth": 70, "seventieths": 70, "eightieth": 80, "eightieths": 80, "ninetieth": 90,
+    "ninetieths": 90, "hundredth": 100, "hundredths": 100, "thousandth": 1e3,
+    "thousandths": 1e3, "millionth": 1e6, "millionths": 1e6, "billionth": 1e9,
+    "billionths": 1e9, "trillionth": 1e12, "trillionths": 1e12,
 }  # fmt: skip
+_DOZEN = {"dozen", "dozens", "doz", "dozs", "dz", "dzs"}
 
 _WORD = "|".join(sorted(_UNITS_WORDS, key=len, reverse=True))
 _MULT = "hundred|thousand|million|billion|trillion|lakh|crore"
 _FRAC = "|".join(sorted(_FRACTIONS, key=len, reverse=True))
+# "and" joins a number to the scale word before it ("a hundred and five", "a million and
+# two"), not two small numbers ("between ten and fifteen")
+_AFTER_SCALE = "(?:" + "|".join(f"(?<={w})" for w in (*_MULT.split("|"), "dozen")) + ")"
+# ... or a units word to a tens word: "twenty and four"
+_AFTER_TENS = (
+    "(?:"
+    + "|".join(
+        f"(?<={w}ty)" for w in ("twen", "thir", "for", "fif", "six", "seven", "eigh", "nine")
+    )
+    + ")"
+)
 # the decimals of a spoken number: "point zero three"
 _POINT = rf"(?:\s+point(?:[\s-]+(?:{_WORD}))+)"
 # a run of number words: "two hundred and thirty-five thousand", "a dozen", "a third"
 _WORDS_TAIL = (
-    rf"(?:(?:\s+|-)(?:and\s+)?(?:{_WORD}|{_MULT}|dozens?|(?:an?\s+|one\s+)?(?:half|quarter))(?!\w))*"
-    rf"{_POINT}?(?:(?:\s+|-)(?:{_FRAC})(?:\s+of\s+an?\s+(?:{_MULT}))?)?(?:\s+and\s+(?:an?|one|{_WORD})\s+(?:{_FRAC})(?:\s+(?:{_MULT}))?)?"
+    rf"(?:(?:\s+|-)(?:{_WORD}|{_MULT}|dozens?|dozs?|dzs?|(?:and\s+)?(?:an?\s+|one\s+)?(?:half|quarter))(?!\w)"
+    rf"|{_AFTER_SCALE}\s+and\s+(?:{_WORD}|{_MULT})(?!\w)"
+    rf"|{_AFTER_TENS}\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine)(?!\w))*"
+    rf"{_POINT}?(?:(?:\s+|\s*-\s*)(?:{_FRAC})(?:\s+of\s+an?\s+(?:{_MULT})|\s+(?:{_MULT})(?!\w))?)?(?:\s+and\s+(?:an?|one|{_WORD})\s+(?:{_FRAC})(?:\s+(?:{_MULT}))?)?"
 )
 _WORDS_NUMBER = (
     rf"(?:half\s+an?\s+dozen"
@@ -50,24 +70,31 @@ _WORDS_NUMBER = (
     rf"|an?(?:\s+|-)(?:{_MULT}|dozen){_WORDS_TAIL}"
     rf"|(?:an?\s+)?(?:half|quarter)\s+(?:an?\s+)?(?:{_MULT})\b"
     rf"|an?(?:\s+|-)(?:{_FRAC})"
-    rf"|half(?=\s+(?:of|a|an|the)\b))"
+    rf"|half(?=\s+(?:of|a|an|the)\b)"
+    rf"|(?:(?<=than\s)|(?<=nearly\s)|(?<=almost\s)|(?<=about\s))half(?=\s+\w))"
 )
-# digits with thousands separators (comma, thin or no-break space) or decimals; \d also
-# matches full-width digits
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u202f\u00a0]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+# digits with thousands separators (comma, thin or no-break space; Indian lakh grouping
+# "12,34,567"; plain spaces only for two groups, "1 234 567", or " 000", "40 000") or
+# decimals; \d also matches full-width digits
+_DIGITS = (
+    r"(?:\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?(?![\d,])|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|(?<!\d)\d{1,3}(?:(?: \d{3}){2,}| 000)(?![\d,])(?:\.\d+)?"
+    r"|\d{1,3}(?:[\u202f\u00a0]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+)
 _SCI = r"\d+(?:\.\d+)?[eE][+-]?\d+(?!\w)"
 _FRACTION = r"(?<![\d/])\d{1,3}/\d{1,3}(?![\d/])"
 _DIGIT_SCALE = (
     rf"{_DIGITS}(?:\s*(?:hundred|thousand)\b(?:\s+(?:and\s+)?(?:\d{{1,3}}|{_WORD})(?:\s+hundred\b)?"
     rf"(?:\s+and\s+(?:\d{{1,2}}|{_WORD}))?(?!\w))?"
-    rf"|\s*(?:million|billion|trillion|lakh|crore|dozens?)\b|\s*(?:bn|bln|mn|mln|tn|trn|tln)\b"
-    rf"|(?:k|m|b|mil)\b)*"
+    rf"|\s*(?:million|billion|trillion|lakh|crore|dozens?|dozs?|dzs?)\b"
+    rf"|\s*(?:bn|bln|mn|mln|tn|trn|tln|k)\b|(?:m|b|mil)\b)*"
 )
 NUMBER = (
     rf"(?:{_SCI}|{_DIGITS}\s+\d/\d{{1,2}}(?![\d/])|{_FRACTION}|{_DIGITS}\s*½"
     rf"|{_DIGIT_SCALE}(?:\s+and\s+a\s+half)?"
     rf"|(?<!\w)(?:{_WORDS_NUMBER}|dozen)(?!\w))"
 )
+_GROUP_SPACE = re.compile(r"(?<=\d)[ \u202f\u00a0](?=\d{3}(?!\d))")
 _TOKEN = re.compile(r"\d[\d,\u202f\u00a0]*(?:\.\d+)?|\.\d+|[a-z]+|½|/", re.IGNORECASE)
 
 
@@ -91,7 +118,8 @@ def _digits(token: str) -> float | None:
 
 def parse_number(phrase: str) -> float | None:
     """The value of one number phrase, or None."""
-    text = phrase.lower().strip()
+    text = _GROUP_SPACE.sub("", phrase.lower().strip())  # "1 234 567", "40\u202f000"
+    text = re.sub(r"\s+", " ", text)
     if re.fullmatch(_SCI, text):
         try:
             return finite(float(text))
@@ -110,8 +138,13 @@ def parse_number(phrase: str) -> float | None:
     if " point " in f" {text} ":
         integer_part, _, decimals = text.partition("point")
         digits = [_UNITS_WORDS.get(w) for w in decimals.split()]
-        if not digits or any(d is None or d > 9 for d in digits):
+        if not digits or any(d is None for d in digits):
             return None
+        if any(d is not None and d > 9 for d in digits):  # "point seventy one": .71
+            whole = parse_number(decimals)
+            if whole is None or not whole.is_integer():
+                return None
+            digits = [int(whole)]
         base = parse_number(integer_part) if integer_part.strip() else 0.0
         if base is None:
             return None
@@ -124,6 +157,7 @@ def _parse_tokens(tokens: list[str]) -> float | None:
     group = 0.0  # the group being built (below the next multiplier)
     since_and: float | None = None  # the group's value when "and" was read
     last_big = 0.0  # the last multiplier >= 1000, for "two million and a half"
+    last_chunk = 0.0  # what the last multiplier added: "three lakh" before "crore"
     fractions = 0.0
     seen = False
     pending_fraction: float | None = None  # "a quarter million", "half a million"
@@ -153,20 +187,23 @@ def _parse_tokens(tokens: list[str]) -> float | None:
         elif tok == "and":
             since_and = group
             and_after_big = group == 0 and total > 0
-        elif tok in ("dozen", "dozens"):
+        elif tok in _DOZEN:
             head = since_and or 0.0
             group = head + ((group - head) or 1) * 12
             seen = True
         elif tok in _FRACTIONS:
             head = since_and or 0.0
             numerator = (group - head) or 1
+            if group == head and total > 0 and not and_after_big:
+                numerator, total = total, 0.0  # "a hundred thousand trillionths"
             if numerator > 1 and not tok.endswith("s") and tok not in ("half", "quarter"):
                 return None  # "twenty third" is an ordinal, not 20/3
             value = numerator / _FRACTIONS[tok]
             seen = True
             ahead = [t for t in tokens[i + 1 : i + 4] if t not in ("of", "a", "an")]
-            if ahead and ahead[0] in MULTIPLIERS and group == head:
+            if ahead and ahead[0] in MULTIPLIERS and tokens[i + 1] in ("of", "a", "an"):
                 pending_fraction = value  # "half a million", "two thirds of a million"
+                group = head
             elif and_after_big and not (i + 1 < len(tokens) and tokens[i + 1] in MULTIPLIERS):
                 fractions += value * last_big  # "two million and a half"
                 group = head
@@ -192,8 +229,13 @@ def _parse_tokens(tokens: list[str]) -> float | None:
             elif mult == 100:
                 head = since_and or 0.0
                 group = head + ((group - head) or 1) * 100 if head else (group or 1) * 100
+            elif group == 0 and i > 0 and tokens[i - 1] in MULTIPLIERS and last_big < mult:
+                total += last_chunk * (mult - 1)  # "three lakh crore", "a thousand million"
+                last_chunk *= mult
+                last_big = mult
             else:
-                total += (group or 1) * mult
+                last_chunk = (group or 1) * mult
+                total += last_chunk
                 group = 0.0
                 last_big = mult
             since_and = None
