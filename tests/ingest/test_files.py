@@ -170,7 +170,7 @@ def test_directory_is_recursive_sorted_and_ids_are_relative(tmp_path: Path) -> N
 def test_an_empty_directory_is_reported(tmp_path: Path) -> None:
     (error,) = only_errors(list(iter_documents([str(tmp_path)])))
     assert error.error.code == "empty"
-    assert error.error.message == f"{tmp_path}: no .txt, .html, .htm or .jsonl files"
+    assert error.error.message == f"{tmp_path}: no .txt, .html, .htm, .jsonl or .warc files"
 
 
 def test_iter_documents_reports_each_bad_input_and_goes_on(tmp_path: Path) -> None:

@@ -4,8 +4,9 @@ Public functions (the rest of onrecord calls only these):
 
 - ``iter_documents(paths, *, published=None, max_bytes=None)``: yields a
   ``Document`` or an ``ErrorRecord`` per input document, in input order. A path
-  is a ``.txt``, ``.html``/``.htm`` or ``.jsonl`` file, a directory of those
-  (recursive, in path order) or ``-`` for standard input.
+  is a ``.txt``, ``.html``/``.htm``, ``.jsonl`` or ``.warc``/``.warc.gz`` file,
+  a directory of those (recursive, in path order), ``-`` for standard input, or an
+  ``http(s)://`` URL of a page or an RSS/Atom feed (see ``web.py``).
 - ``document_from_text(text, *, id=None, source="<text>", ...)``
 - ``document_from_html(html, *, id=None, source="<html>", ...)``
 - ``document_from_path(path, *, published=None, max_bytes=None)``: one file
@@ -43,6 +44,8 @@ from .files import (
 from .html import looks_like_html
 from .jsonl import iter_jsonl
 from .sidecar import apply_sidecar
+from .warc import is_warc, iter_warc
+from .web import Fetcher, is_url, iter_url
 
 __all__ = [
     "content_id",
@@ -143,11 +146,13 @@ def document_from_path(
     limit = _max_bytes(max_bytes)
     if given == STDIN:
         return _stdin_document(default_published, limit)
+    if is_url(given):
+        raise InputError(f"{given}: URLs are fetched by iter_documents")
     file = Path(given)
     if file.is_dir():
         raise InputError(f"{given}: is a directory; read directories with iter_documents")
-    if file.suffix.lower() == ".jsonl":
-        raise InputError(f"{given}: a JSONL file holds many documents; read it with iter_documents")
+    if file.suffix.lower() == ".jsonl" or is_warc(file):
+        raise InputError(f"{given}: the file holds many documents; read it with iter_documents")
     return _file_document(
         file, source=given, name=file.name, default_published=default_published, max_bytes=limit
     )
@@ -174,9 +179,10 @@ def _iter_file(
     max_bytes: int,
     folder: Path | None = None,
 ) -> Iterator[Document | ErrorRecord]:
-    if path.suffix.lower() == ".jsonl":
+    if path.suffix.lower() == ".jsonl" or is_warc(path):
+        read = iter_warc if is_warc(path) else iter_jsonl
         try:
-            yield from iter_jsonl(
+            yield from read(
                 path,
                 source=source,
                 name=name,
@@ -200,8 +206,13 @@ def _iter_file(
 
 
 def _iter_path(
-    given: str, default_published: str | None, max_bytes: int
+    given: str, default_published: str | None, max_bytes: int, fetcher: Fetcher
 ) -> Iterator[Document | ErrorRecord]:
+    if is_url(given):
+        yield from iter_url(
+            given, fetcher, max_bytes=max_bytes, default_published=default_published
+        )
+        return
     if given == STDIN:
         item: Document | ErrorRecord
         try:
@@ -236,7 +247,9 @@ def _iter_path(
         yield ErrorRecord(
             id=root.name or given,
             source=given,
-            error=ErrorInfo(code="empty", message=f"{given}: no .txt, .html, .htm or .jsonl files"),
+            error=ErrorInfo(
+                code="empty", message=f"{given}: no .txt, .html, .htm, .jsonl or .warc files"
+            ),
         )
     for file in files:
         relative = file.relative_to(root)
@@ -266,5 +279,7 @@ def iter_documents(
     default_published = check_published(published, what="--published")
     limit = _max_bytes(max_bytes)
     items = [paths] if isinstance(paths, str | os.PathLike) else paths
-    for path in items:
-        yield from _iter_path(os.fspath(path), default_published, limit)
+    # One client for the whole batch, so robots.txt and the per-host pace carry over.
+    with Fetcher() as fetcher:
+        for path in items:
+            yield from _iter_path(os.fspath(path), default_published, limit, fetcher)

@@ -13,6 +13,7 @@ __all__ = [
     "DOCUMENT_SUFFIXES",
     "STDIN",
     "SUPPORTED_SUFFIXES",
+    "WARC_SUFFIXES",
     "ensure_exists",
     "read_capped",
     "read_stdin",
@@ -22,7 +23,9 @@ __all__ = [
 
 STDIN = "-"
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
-SUPPORTED_SUFFIXES = (*DOCUMENT_SUFFIXES, ".jsonl")
+# Web archives: many pages per file, read record by record (see warc.py).
+WARC_SUFFIXES = (".warc", ".warc.gz")
+SUPPORTED_SUFFIXES = (*DOCUMENT_SUFFIXES, ".jsonl", *WARC_SUFFIXES)
 
 
 def _size(n: int) -> str:
