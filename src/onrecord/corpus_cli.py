@@ -247,6 +247,12 @@ def _cell(value: Any) -> Any:
 FormatOption = Annotated[
     QueryFormat, typer.Option("--format", "-f", help="table (for people), jsonl or csv.")
 ]
+AllCopiesOption = Annotated[
+    bool,
+    typer.Option(
+        "--all-copies", help="Count a quote in every copy of a syndicated story, not once."
+    ),
+]
 
 
 def quotes(
@@ -305,12 +311,18 @@ def speakers(
     outlet: Annotated[str | None, typer.Option(help="Only quotes in this outlet.")] = None,
     limit: Annotated[int | None, typer.Option(min=0, help="At most this many speakers.")] = None,
     output_format: FormatOption = QueryFormat.table,
+    all_copies: AllCopiesOption = False,
 ) -> None:
-    """Named speakers, most quoted first, with how often each outlet quoted them."""
+    """Named speakers, most quoted first, with how often each outlet quoted them.
+
+    A quote in several copies of one story (see `onrecord syndication`) counts once.
+    """
     from .store import open_corpus
 
     with _one_line_errors(), open_corpus(db) as corpus:
-        rows = [s.as_dict() for s in corpus.speakers(outlet=outlet, limit=limit)]
+        rows = [
+            s.as_dict() for s in corpus.speakers(outlet=outlet, limit=limit, all_copies=all_copies)
+        ]
     _write_rows(
         rows, ("name", "type", "quotes", "documents", "by_outlet"), output_format, sys.stdout
     )
@@ -319,13 +331,14 @@ def speakers(
 def outlets(
     db: DbOption = _DEFAULT_DB,
     output_format: FormatOption = QueryFormat.table,
+    all_copies: AllCopiesOption = False,
 ) -> None:
-    """Outlets with their number of documents and quotes and the dates they cover."""
+    """Outlets with their number of documents, copies and quotes and the dates they cover."""
     from .store import open_corpus
 
     with _one_line_errors(), open_corpus(db) as corpus:
-        rows = [o.as_dict() for o in corpus.outlets()]
-    columns = ("outlet", "documents", "quotes", "first_published", "last_published")
+        rows = [o.as_dict() for o in corpus.outlets(all_copies=all_copies)]
+    columns = ("outlet", "documents", "copies", "quotes", "first_published", "last_published")
     _write_rows(rows, columns, output_format, sys.stdout)
 
 
@@ -374,12 +387,61 @@ def export(
     typer.echo(f"onrecord: wrote {n} {what} to {output}", err=True)
 
 
+def syndication(
+    db: DbOption = _DEFAULT_DB,
+    min_size: Annotated[
+        int, typer.Option(min=1, help="Only groups of at least this many documents.")
+    ] = 2,
+    limit: Annotated[int | None, typer.Option(min=0, help="At most this many groups.")] = None,
+    output_format: FormatOption = QueryFormat.table,
+) -> None:
+    """Copies and near-copies of one story: each group's origin, copies and outlets.
+
+    \b
+    Examples:
+      onrecord syndication --db news.db
+      onrecord syndication --db news.db --format jsonl
+    """
+    import sqlite3
+
+    from .store import open_corpus
+    from .store.db import store_error
+    from .store.syndication import groups
+
+    with _one_line_errors(), open_corpus(db) as corpus:
+        try:
+            found = groups(corpus.conn, min_size=min_size, limit=limit)
+        except sqlite3.Error as exc:
+            raise store_error(exc, corpus.path) from exc
+    rows = [g.as_dict() for g in found]
+    if not rows:
+        typer.echo("onrecord: no syndication groups", err=True)
+    if output_format is not QueryFormat.jsonl:
+        for row in rows:
+            row["outlets"] = "; ".join(row["outlets"])
+            row["copies"] = "; ".join(row["copies"])
+    if output_format is QueryFormat.table:
+        columns: Sequence[str] = (
+            "origin_published", "origin_outlet", "title", "documents", "outlets", "min_similarity",
+        )  # fmt: skip
+    else:
+        columns = tuple(GROUP_COLUMNS)
+    _write_rows(rows, columns, output_format, sys.stdout)
+
+
+GROUP_COLUMNS = (
+    "group_id", "origin_id", "origin_outlet", "origin_published", "title", "documents",
+    "copies", "outlets", "min_similarity",
+)  # fmt: skip
+
+
 _COMMANDS: dict[str, Callable[..., None]] = {
     "ingest": ingest,
     "quotes": quotes,
     "speakers": speakers,
     "outlets": outlets,
     "export": export,
+    "syndication": syndication,
 }
 
 

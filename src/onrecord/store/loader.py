@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..types import Document, ErrorRecord, Record
 from .db import PutResult, Store, connect, content_hash, find_document
+from .syndication import index_pending
 
 __all__ = ["IngestStats", "ingest"]
 
@@ -149,6 +150,7 @@ def ingest(
         )
         first = next(todo, None)
         if first is None:  # nothing new: no model to load, no pool to start
+            index_pending(store)  # syndication: documents stored but not grouped yet
             return stats
         results = analyze_documents(
             itertools.chain([first], todo), workers=workers, batch_size=batch_size
@@ -177,4 +179,5 @@ def ingest(
             if close is not None:
                 close()
             todo.close()
+        index_pending(store)  # syndication groups of the new documents (store/syndication.py)
     return stats

@@ -82,9 +82,21 @@ class OutletRow:
     quotes: int
     first_published: str | None
     last_published: str | None
+    copies: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+#: Counting once per story: a document's story is its syndication group (or itself,
+#: before it is grouped); copies of a quote are the quotes of one story with the same
+#: speaker and text. Of the copies, the first (in the origin, else in the earliest
+#: published copy) is the one counted, with its outlet: ``nth = 1``.
+_FIRST_COPY = (
+    "row_number() OVER (PARTITION BY coalesce(s.group_id, d.pk), q.speaker_name, q.content"
+    " ORDER BY coalesce(s.origin, 1) DESC, d.published IS NULL, d.published, d.pk) AS nth"
+)
+_SYNDICATION_JOIN = " LEFT JOIN syndication s ON s.document_id = d.id"
 
 
 def fts_query(words: str) -> str:
@@ -200,50 +212,98 @@ class Corpus:
             params["limit"] = max(0, int(limit))
         return [QuoteRow(*row) for row in self._query(sql, params)]
 
-    def speakers(self, *, outlet: str | None = None, limit: int | None = None) -> list[SpeakerRow]:
-        """Named speakers, most quoted first, with their count in each outlet."""
+    def speakers(
+        self, *, outlet: str | None = None, limit: int | None = None, all_copies: bool = False
+    ) -> list[SpeakerRow]:
+        """Named speakers, most quoted first, with their count in each outlet.
+
+        A quote that appears in several copies of one story (a syndication group, see
+        ``store/syndication.py``) counts once, in the outlet of the first copy (the
+        group's origin when it has the quote); ``documents`` counts stories. So
+        ``sum(by_outlet.values()) == quotes``. ``all_copies=True`` counts every copy.
+        """
         params: dict[str, Any] = {}
         outlet_clause = ""
         if outlet is not None:
             outlet_clause = " AND d.outlet = :outlet COLLATE NOCASE"
             params["outlet"] = outlet
-        rows = self._query(
-            "SELECT q.speaker_name AS name, q.speaker_type AS type, d.outlet AS outlet,"
-            " count(*) AS n, count(DISTINCT q.document_id) AS docs"
-            " FROM quotes q JOIN documents d ON d.id = q.document_id"
-            " WHERE q.speaker_name IS NOT NULL" + outlet_clause + " GROUP BY 1, 2, 3",
+        if all_copies:
+            first, story, nth = "1 AS nth", "q.document_id", ""
+        else:
+            first, story, nth = _FIRST_COPY, "coalesce(s.group_id, d.pk)", " WHERE nth = 1"
+        source = (
+            f"SELECT q.speaker_name AS name, q.speaker_type AS type, d.outlet AS outlet,"
+            f" {story} AS story, {first}"
+            f" FROM quotes q JOIN documents d ON d.id = q.document_id{_SYNDICATION_JOIN}"
+            " WHERE q.speaker_name IS NOT NULL" + outlet_clause
+        )
+        by_outlet = self._query(
+            f"SELECT name, type, outlet, count(*) AS n FROM ({source}){nth} GROUP BY 1, 2, 3",
             params,
         )
-        merged: dict[tuple[str, str | None], dict[str, Any]] = {}
-        for row in rows:
-            entry = merged.setdefault(
-                (row["name"], row["type"]), {"quotes": 0, "documents": 0, "by_outlet": {}}
+        stories = {
+            (row["name"], row["type"]): row["docs"]
+            for row in self._query(
+                f"SELECT name, type, count(DISTINCT story) AS docs FROM ({source}) GROUP BY 1, 2",
+                params,
             )
-            entry["quotes"] += row["n"]
-            entry["documents"] += row["docs"]
+        }
+        merged: dict[tuple[str, str | None], dict[str, int]] = {}
+        for row in by_outlet:
+            counts = merged.setdefault((row["name"], row["type"]), {})
             label = row["outlet"] if row["outlet"] is not None else "(unknown outlet)"
-            entry["by_outlet"][label] = entry["by_outlet"].get(label, 0) + row["n"]
+            counts[label] = counts.get(label, 0) + row["n"]
         result = [
             SpeakerRow(
                 name=name,
                 type=stype,
-                quotes=entry["quotes"],
-                documents=entry["documents"],
-                by_outlet=dict(sorted(entry["by_outlet"].items(), key=lambda kv: (-kv[1], kv[0]))),
+                quotes=sum(counts.values()),
+                documents=stories.get((name, stype), 0),
+                by_outlet=dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
             )
-            for (name, stype), entry in merged.items()
+            for (name, stype), counts in merged.items()
         ]
         result.sort(key=lambda s: (-s.quotes, s.name, s.type or ""))
         return result if limit is None else result[: max(0, limit)]
 
-    def outlets(self) -> list[OutletRow]:
-        """Each outlet with its number of documents and quotes and its date range."""
-        rows = self._query(
-            "SELECT d.outlet, count(DISTINCT d.id), count(q.pk), min(d.published),"
-            " max(d.published) FROM documents d LEFT JOIN quotes q ON q.document_id = d.id"
-            " GROUP BY d.outlet ORDER BY count(DISTINCT d.id) DESC, d.outlet"
+    def outlets(self, *, all_copies: bool = False) -> list[OutletRow]:
+        """Each outlet with its number of documents and quotes and its date range.
+
+        ``documents`` counts every document of the outlet and ``copies`` those that copy
+        an earlier article (not the origin of their syndication group). A quote that
+        appears in several copies of one story counts once, in the outlet of the first
+        copy (as in ``speakers``), unless ``all_copies``.
+        """
+        documents = self._query(
+            "SELECT d.outlet, count(*), min(d.published), max(d.published),"
+            f" count(CASE WHEN s.origin = 0 THEN 1 END) FROM documents d{_SYNDICATION_JOIN}"
+            " GROUP BY d.outlet"
         )
-        return [OutletRow(*row) for row in rows]
+        if all_copies:
+            quotes_sql = (
+                "SELECT d.outlet, count(*) FROM quotes q JOIN documents d ON d.id = q.document_id"
+                " GROUP BY d.outlet"
+            )
+        else:
+            quotes_sql = (
+                f"SELECT outlet, count(*) FROM (SELECT d.outlet AS outlet, {_FIRST_COPY}"
+                f" FROM quotes q JOIN documents d ON d.id = q.document_id{_SYNDICATION_JOIN})"
+                " WHERE nth = 1 GROUP BY outlet"
+            )
+        quotes = {row[0]: row[1] for row in self._query(quotes_sql)}
+        result = [
+            OutletRow(
+                outlet=row[0],
+                documents=row[1],
+                quotes=quotes.get(row[0], 0),
+                first_published=row[2],
+                last_published=row[3],
+                copies=row[4],
+            )
+            for row in documents
+        ]
+        result.sort(key=lambda o: (-o.documents, o.outlet is not None, o.outlet or ""))
+        return result
 
     def count(self, table: str) -> int:
         if table not in EXPORT_TABLES:
