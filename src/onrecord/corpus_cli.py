@@ -84,7 +84,8 @@ def ingest(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Files (.txt, .html, .htm, .jsonl), directories (searched recursively), or -.",
+            help="Files (.txt, .html, .htm, .jsonl, .warc, .warc.gz), directories (searched "
+            "recursively), -, or http(s) URLs of pages or RSS/Atom feeds.",
             show_default=False,
         ),
     ],
@@ -111,6 +112,22 @@ def ingest(
         int | None, typer.Option(help="Skip documents larger than this many bytes.")
     ] = None,
     progress: ProgressOption = None,
+    delay: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            help="URLs: seconds between two requests to the same host "
+            "(default 1, or ONRECORD_FETCH_DELAY).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            min=0.1,
+            help="URLs: seconds to wait for a connection and for each read "
+            "(default 10 and 30, or ONRECORD_FETCH_TIMEOUT).",
+        ),
+    ] = None,
 ) -> None:
     """Analyse articles and store the records in a corpus database.
 
@@ -119,18 +136,24 @@ def ingest(
       onrecord ingest examples/articles
       onrecord ingest corpus/ --db news.db --workers 2
       onrecord ingest corpus/ --db news.db --update   # after upgrading onrecord
+      onrecord ingest crawl.warc.gz https://example.org/feed.xml --delay 2
 
     Each document is stored once (by id, or by identical text); running the same
     ingest again only adds what is new, so an interrupted run just continues.
     A document that fails is recorded in the errors table and the run goes on
     (exit code 1 at the end).
     """
+    from .ingest.web import fetch_options
     from .store import ingest as run_ingest
 
     show_progress = sys.stderr.isatty() if progress is None else progress
     reporter: _ProgressReporter | None = None
     try:
-        with _one_line_errors(), _progress(show_progress) as reporter:
+        with (
+            fetch_options(delay=delay, timeout=timeout),
+            _one_line_errors(),
+            _progress(show_progress) as reporter,
+        ):
             stats = run_ingest(
                 paths,
                 db,
