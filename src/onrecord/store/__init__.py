@@ -10,6 +10,7 @@ The schema is described in docs/CORPUS.md; it opens in Datasette as it is.
 from __future__ import annotations
 
 from .db import DEFAULT_DB, PutResult, Store, StoreError, connect, content_hash
+from .figures import DaySpread, FigureFlag, FigureRow, Figures
 from .loader import IngestStats, ingest
 from .migrations import MIGRATIONS, migrate
 from .queries import Corpus, OutletRow, QuoteRow, SpeakerRow, open_corpus
@@ -18,6 +19,10 @@ __all__ = [
     "DEFAULT_DB",
     "MIGRATIONS",
     "Corpus",
+    "DaySpread",
+    "FigureFlag",
+    "FigureRow",
+    "Figures",
     "IngestStats",
     "OutletRow",
     "PutResult",

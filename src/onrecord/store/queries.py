@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from ..errors import OnrecordError
 from .db import StoreError, connect, store_error
+from .figures import By, Figures, find_figures
 from .migrations import pending_migrations
 
 __all__ = [
@@ -398,6 +399,33 @@ class Corpus:
             for row in self._query(f"PRAGMA table_info({source})"):
                 types[row["name"]] = str(row["type"]).upper()
         return types
+
+    def figures(
+        self,
+        term: str,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        by: By = "outlet",
+        window: int = 0,
+        exact: bool = False,
+    ) -> Figures:
+        """One measure across the corpus: a timeline of the figures whose measure or event
+        matches ``term`` ("killed"), the spread between outlets per day, and the figures no other
+        outlet (``by="source"``: source) gives within ``window`` days. See ``store/figures.py``.
+        """
+        return find_figures(
+            self.conn,
+            self.path,
+            term,
+            outlet=outlet,
+            since=since,
+            until=until,
+            by=by,
+            window=window,
+            exact=exact,
+        )
 
 
 def open_corpus(path: str | os.PathLike[str] = "onrecord.db") -> Corpus:
