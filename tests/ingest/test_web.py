@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -203,6 +204,7 @@ def test_http_errors_timeouts_and_unreachable_hosts_are_one_error_each(site: Sit
         closed,
         site.url("/report.pdf"),
         site.url("/article"),
+        closed + "-again",
     )
     assert time.monotonic() - started < SLOW_SECONDS
     codes = [error_of(item) for item in items[:5]]
@@ -215,6 +217,11 @@ def test_http_errors_timeouts_and_unreachable_hosts_are_one_error_each(site: Sit
         f"{site.url('/report.pdf')}: not an HTML page or a feed (application/pdf)",
     )
     assert isinstance(items[5], Document)  # the batch went on
+    host = closed.rsplit("/", 1)[0]
+    assert error_of(items[6]) == (
+        "unreachable",
+        f"{closed}-again: {host} did not answer earlier in this run",
+    )
     for item in items[:5]:
         assert "\n" not in error_of(item)[1]
 
@@ -323,3 +330,11 @@ def test_ingest_command_reports_a_url_that_fails(site: Site, tmp_path: Path) -> 
     assert result.exit_code == 1
     line = f"onrecord: error: {site.url('/private/page')}: disallowed by {site.base}/robots.txt [robots]"
     assert line in result.stderr
+
+
+def test_analyze_command_reads_a_url_paced_by_the_environment(site: Site) -> None:
+    result = CliRunner().invoke(app, ["analyze", site.url("/article"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert line["id"] == site.url("/article")
+    assert any(q["speaker"] and q["speaker"]["name"] == "Lena Varga" for q in line["quotes"])

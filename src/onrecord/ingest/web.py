@@ -178,6 +178,7 @@ class Fetcher:
     _client: httpx.Client | None = None
     _robots: dict[str, urllib.robotparser.RobotFileParser] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
+    _down: dict[str, FetchError] = field(default_factory=dict)
 
     def close(self) -> None:
         if self._client is not None:
@@ -289,9 +290,21 @@ class Fetcher:
 
     def _check_robots(self, url: str, *, origin: str) -> None:
         host = _host(url)
+        if host in self._down:
+            # A host that did not answer once is not asked again in this run: a feed of
+            # fifty items on a dead host is fifty quick errors, not fifty timeouts.
+            first = self._down[host]
+            raise FetchError(
+                first.code, f"{origin}: {host} did not answer earlier in this run", document=origin
+            )
         robots = self._robots.get(host)
         if robots is None:
-            robots = self._robots[host] = self._load_robots(host, origin=origin)
+            try:
+                robots = self._robots[host] = self._load_robots(host, origin=origin)
+            except FetchError as exc:
+                if exc.code in ("unreachable", "timeout"):
+                    self._down[host] = exc
+                raise
         if not robots.can_fetch(ROBOTS_AGENT, url):
             raise FetchError(
                 "robots", f"{origin}: disallowed by {host}/robots.txt", document=origin
