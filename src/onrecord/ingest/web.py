@@ -217,7 +217,9 @@ class Fetcher:
             if status in _REDIRECTS and location:
                 current = urljoin(current, location)
                 if urlsplit(current).scheme.lower() not in ("http", "https"):
-                    raise FetchError("fetch", f"{url}: redirected to a non-web URL {current}")
+                    raise FetchError(
+                        "fetch", f"{url}: redirected to a non-web URL {current}", document=url
+                    )
                 continue
             raise FetchError("http", f"{url}: HTTP {status}{_reason(status)}", document=url)
         raise FetchError(
