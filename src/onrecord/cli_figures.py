@@ -149,7 +149,10 @@ def _print_table(found: Figures, out: IO[str]) -> None:
             Text(" ".join(row.figure.split())),
             Text(row.asserted_by),
             Text(row.outlet or "(unknown outlet)"),
-            Text(f"{row.document_id} {row.claim_id}"),
+            Text(
+                f"{row.document_id} {row.claim_id}"
+                + (f" (copies: group {row.copy_group})" if row.copy_group is not None else "")
+            ),
             Text(row.sentence),
         )
     console.print(table)

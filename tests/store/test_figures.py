@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -369,6 +370,29 @@ def test_a_figure_only_one_outlet_gives_is_flagged(tmp_path: Path) -> None:
     assert [f.document_id for f in only.flags] == ["c"]
 
 
+def test_a_syndicated_copy_is_not_another_outlets_word(tmp_path: Path) -> None:
+    db = store(
+        tmp_path / "c.db",
+        article("wire", "Alpha News", "2024-01-10", [killed(31000, "31,000")]),
+        article("copy", "Beta Post", "2024-01-10", [killed(31000, "31,000", asserted_by="MoH")]),
+        article("own", "Gamma Daily", "2024-01-10", [killed(24448, "24,448")]),
+    )
+    assert {f.document_id for f in query(db).flags} == {"own"}
+    with sqlite3.connect(db) as conn:  # what syndication grouping stores for two copies
+        conn.executemany(
+            "INSERT INTO syndication (document_id, content_hash, shingles, group_id, origin)"
+            " VALUES (?, '', 1, ?, ?)",
+            [("wire", 1, 1), ("copy", 1, 0), ("own", 2, 1)],
+        )
+    found = query(db)
+    assert {r.document_id: r.copy_group for r in found.rows} == {
+        "wire": 1,
+        "copy": 1,
+        "own": None,
+    }
+    assert {f.document_id for f in found.flags} == {"wire", "copy", "own"}
+
+
 def _canonical(found: Figures, rename: dict[str, str]) -> dict[str, object]:
     def name(value: str | None) -> str | None:
         return rename.get(value, value) if value is not None else None
@@ -497,3 +521,25 @@ def test_cli_usage_errors_exit_2(app: typer.Typer, small_db: Path, tmp_path: Pat
     assert run(app, "figures", "the", "--db", small_db)[0] == 2
     assert run(app, "figures", " ", "--db", small_db)[0] == 2
     assert run(app, "figures", "killed", "--db", small_db, "--by", "colour")[0] == 2
+
+
+# --- the bundled examples --------------------------------------------------------------------
+
+
+def test_examples_show_the_death_toll_across_outlets(tmp_path: Path) -> None:
+    """`onrecord figures killed` on examples/articles: the toll day by day, and the health
+    ministry's 57 against the relief service's "more than 60" on 5 March."""
+    from onrecord.store import ingest
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "articles"
+    db = tmp_path / "examples.db"
+    ingest([str(examples)], db)
+    found = query(db)
+    assert {r.group for r in found.rows} == {"deaths"}
+    days = {r.date for r in found.rows}
+    assert {"2024-03-04", "2024-03-05", "2024-03-06"} <= days
+    spread = {s.date: s for s in found.spreads}
+    assert (spread["2024-03-05"].low, spread["2024-03-05"].high) == (57, 60)
+    assert spread["2024-03-06"].low == spread["2024-03-06"].high == 63
+    assert any(f.figure == "57" and f.by == "Northgate Daily" for f in found.flags)
+    assert not any(f.date == "2024-03-06" for f in found.flags)

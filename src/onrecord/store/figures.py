@@ -11,7 +11,8 @@ whose measure or event matches the term, groups them by what they count, and ret
   (or sources, ``by="source"``) gave that day, and their ratio;
 - **flags**: figures that no other outlet (or source) gives within ``window`` days while
   others do give figures for that measure; compatibility respects qualifiers and rounding
-  ("at least 24,000" and "24,000" are compatible with 24,448; 31,000 is not).
+  ("at least 24,000" and "24,000" are compatible with 24,448; 31,000 is not). A syndicated
+  copy of the same article (``store/syndication.py``) is not another outlet's word.
 
 It reports who gave which figure; it never says which one is right. Every value from the
 user is a bound parameter; the SQL text is assembled only from fixed clauses.
@@ -220,6 +221,7 @@ class FigureRow:
     claim_id: str
     sentence: str
     match: str  # how the term matched: "measure", "event" or "context"
+    copy_group: int | None = None  # syndication group, when the article has copies
     day_low: float | None = None
     day_high: float | None = None
     day_ratio: float | None = None
@@ -389,6 +391,23 @@ def _document_context(
     except sqlite3.Error as exc:
         raise store_error(exc, path) from exc
     return dates, cues
+
+
+def _copy_groups(conn: sqlite3.Connection, path: str, ids: Sequence[str]) -> dict[str, int]:
+    """The syndication group of each given document that has copies in the corpus
+    (``store/syndication.py``); documents without copies are left out."""
+    if not ids:
+        return {}
+    try:
+        rows = conn.execute(
+            "SELECT document_id, group_id FROM syndication"
+            " WHERE document_id IN (SELECT value FROM json_each(:ids)) AND group_id IN"
+            " (SELECT group_id FROM syndication GROUP BY group_id HAVING count(*) > 1)",
+            {"ids": json.dumps(sorted(set(ids)))},
+        ).fetchall()
+    except sqlite3.Error as exc:
+        raise store_error(exc, path) from exc
+    return {str(doc): int(group) for doc, group in rows}
 
 
 def _is_day(value: str) -> bool:
@@ -617,6 +636,11 @@ def _spreads(found: list[_Found]) -> list[DaySpread]:
     return spreads
 
 
+def _copies(a: FigureRow, b: FigureRow) -> bool:
+    """Two figures from copies of one article: a copy is not another outlet's word."""
+    return a.copy_group is not None and a.copy_group == b.copy_group
+
+
 def _flags(found: list[_Found], window: int) -> list[FigureFlag]:
     by_group: dict[str, list[_Found]] = defaultdict(list)
     for f in found:
@@ -630,7 +654,10 @@ def _flags(found: list[_Found], window: int) -> list[FigureFlag]:
             others = [
                 o
                 for o in members
-                if o.side != f.side and o.row.date and _days_apart(o.row.date, day) <= window
+                if o.side != f.side
+                and o.row.date
+                and _days_apart(o.row.date, day) <= window
+                and not _copies(o.row, f.row)
             ]
             if not others or any(compatible(f.interval, o.interval) for o in others):
                 continue
@@ -686,7 +713,9 @@ def find_figures(
             raise StoreError(f"{what}: {value!r} is not a date of the form YYYY-MM-DD")
     terms = _parse_term(term, exact)
     candidates = _candidates(conn, where, terms, exact)
-    dates, cues = _document_context(conn, where, [r["document_id"] for r in candidates])
+    ids = [r["document_id"] for r in candidates]
+    dates, cues = _document_context(conn, where, ids)
+    copies = _copy_groups(conn, where, ids)
     found: list[_Found] = []
     for r in candidates:
         window_text: str = r["window"] or ""
@@ -729,6 +758,7 @@ def find_figures(
             claim_id=r["claim_id"],
             sentence=" ".join(window_text[sentence[0] : sentence[1]].split()),
             match=how,
+            copy_group=copies.get(r["document_id"]),
         )
         found.append(
             _Found(
