@@ -186,6 +186,7 @@ def test_a_page_over_the_cap_is_one_error_and_the_file_goes_on(tmp_path: Path) -
     items = list(iter_documents([path], max_bytes=len(big) - 1))
     (error,) = only(items, ErrorRecord)
     assert error.error.code == "too_large"
+    assert error.id == "https://valley.example/big" and error.source.startswith(f"{path}@")
     assert [d.id for d in only(items, Document)] == ["https://valley.example/dam"]
 
 

@@ -48,9 +48,10 @@ class _Where:
     def record_source(self, offset: int) -> str:
         return f"{self.source}@{offset}"
 
-    def error(self, offset: int, exc: OnrecordError) -> ErrorRecord:
+    def error(self, offset: int, exc: OnrecordError, *, id: str | None = None) -> ErrorRecord:
+        """An error for the record at ``offset``; ``id`` is the page's URI when it is known."""
         return ErrorRecord(
-            id=f"{self.name}@{offset}",
+            id=id or f"{self.name}@{offset}",
             source=self.record_source(offset),
             error=ErrorInfo(code=exc.code, message=exc.message),
         )
@@ -126,9 +127,13 @@ def _check_complete(record: Any, where: str, offset: int) -> None:
         )
 
 
+def _target_uri(record: Any) -> str | None:
+    return (record.rec_headers.get_header("WARC-Target-URI") or "").strip() or None
+
+
 def _document(record: Any, data: bytes, *, where: str, default_published: str | None) -> Document:
     headers = record.rec_headers
-    uri = (headers.get_header("WARC-Target-URI") or "").strip() or None
+    uri = _target_uri(record)
     content_type = record.http_headers.get_header("Content-Type")
     html = decode_html(data, name=where, content_type=content_type)
     if not media_type(content_type) and not looks_like_html(html):
@@ -253,13 +258,14 @@ def _one(
     _check_complete(record, source, offset)
     if not page:
         return None
+    uri = _target_uri(record)
     if too_large is not None:
-        return where.error(offset, too_large)
+        return where.error(offset, too_large, id=uri)
     try:
         return _document(record, data, where=source, default_published=default_published)
     except Exception as exc:
         # The record was read whole: the page fails, the file goes on.
-        return where.error(offset, _page_error(source, exc))
+        return where.error(offset, _page_error(source, exc), id=uri)
 
 
 def _page_error(source: str, exc: Exception) -> OnrecordError:
