@@ -6,6 +6,7 @@ import json
 import socket
 import threading
 import time
+import urllib.robotparser
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -338,3 +339,28 @@ def test_analyze_command_reads_a_url_paced_by_the_environment(site: Site) -> Non
     (line,) = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert line["id"] == site.url("/article")
     assert any(q["speaker"] and q["speaker"]["name"] == "Lena Varga" for q in line["quotes"])
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"), [(404, True), (410, True), (401, False), (403, False), (503, False)]
+)
+def test_robots_txt_errors_follow_rfc_9309(
+    monkeypatch: pytest.MonkeyPatch, status: int, allowed: bool
+) -> None:
+    def answer(self: Fetcher, host: str, *, origin: str) -> tuple[int, None, None]:
+        return status, None, None
+
+    monkeypatch.setattr(Fetcher, "_robots_response", answer)
+    robots = Fetcher(FetchOptions(delay=0))._load_robots("http://a.example", origin="x")
+    assert robots.can_fetch("onrecord", "http://a.example/story") is allowed
+
+
+def test_crawl_delay_in_robots_txt_slows_down_to_at_most_a_minute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fetcher = Fetcher(FetchOptions(delay=1.0))
+    for rules, expected in (("Crawl-delay: 5", 5.0), ("Crawl-delay: 3600", 60.0), ("", 1.0)):
+        robots = urllib.robotparser.RobotFileParser()
+        robots.parse(["User-agent: onrecord", rules, "Disallow: /x"])
+        fetcher._robots["http://a.example"] = robots
+        assert fetcher._delay("http://a.example") == expected
