@@ -193,6 +193,39 @@ def test_different_people_counted_are_different_groups(tmp_path: Path) -> None:
     assert found.spreads == [] and found.flags == []
 
 
+def test_a_change_is_not_a_level(tmp_path: Path) -> None:
+    rose = Fig(
+        "Inflation rose 2.3 percent in May.",
+        "2.3 percent",
+        2.3,
+        measure="Inflation",
+        event="rise",
+        unit="percent",
+    )
+    level = Fig(
+        "Inflation stood at 3.1 percent in May.",
+        "3.1 percent",
+        3.1,
+        measure="Inflation",
+        event="stand",
+        unit="percent",
+    )
+    change = article("a", "Alpha News", "2024-06-01", [rose])
+    db = store(
+        tmp_path / "c.db",
+        change.model_copy(
+            update={"claims": [change.claims[0].model_copy(update={"direction": "up"})]}
+        ),
+        article("b", "Beta Post", "2024-06-01", [level]),
+    )
+    found = query(db, "inflation")
+    assert {r.document_id: r.group for r in found.rows} == {
+        "a": "inflation [percent] (change)",
+        "b": "inflation [percent]",
+    }
+    assert found.flags == [] and found.spreads == []
+
+
 def test_words_right_after_a_figure_say_what_it_counts(tmp_path: Path) -> None:
     db = store(
         tmp_path / "c.db",

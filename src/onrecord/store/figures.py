@@ -92,6 +92,9 @@ _IRREGULAR = {
     "men": "man",
     "women": "woman",
     "lives": "life",
+    "exceed": "exceed",
+    "proceed": "proceed",
+    "succeed": "succeed",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
@@ -118,7 +121,7 @@ def stem(word: str) -> str:
         w = w[:-2]
     elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
-    if len(w) > 3 and w.endswith("e"):
+    while len(w) > 3 and w.endswith("e"):  # "agree", "agreed", "agrees" -> "agr"
         w = w[:-1]
     if len(w) > 3 and w.endswith("y"):
         w = w[:-1] + "i"
@@ -130,6 +133,13 @@ def stem(word: str) -> str:
 _FAMILY_OF: dict[str, str] = {stem(w): name for name, words in _FAMILIES.items() for w in words}
 _GENERIC_STEMS = frozenset(stem(w) for w in _GENERIC)
 _REPORTING_STEMS = frozenset(stem(w) for w in _REPORTING)
+#: Verbs that give a level or a change of what the measure names ("inflation rose 2.3
+#: percent", "the toll reached 63"): the measure, not the verb, says what is counted.
+_LEVEL_STEMS = frozenset(
+    stem(w)
+    for w in "be stand reach hit top pass total number exceed remain rise fall climb drop grow"
+    " increase decrease jump".split()
+)
 
 
 def _words(text: str | None) -> list[str]:
@@ -213,6 +223,7 @@ class FigureRow:
     high: float | None
     qualifier: str
     unit: str | None
+    direction: str | None  # "up" or "down" for a change ("rose 2.3 percent"), else None
     measure: str | None
     event: str | None
     asserted_by: str
@@ -325,22 +336,32 @@ def _like_prefix(s: str) -> str:
     return f"%{escaped}%"
 
 
+def _glob_word_start(s: str) -> str:
+    """A GLOB pattern for a word starting with the stem's letters after a non-letter."""
+    core = s[:-1] if len(s) > 2 and s.endswith("i") else s
+    # stems are letters and apostrophes: nothing GLOB reads as syntax
+    return "*[^a-z]" + "".join(ch for ch in core if ch not in "*?[]") + "*"
+
+
 _SELECT = (
     'SELECT c.document_id, c.claim_id, c.text, c.start, c."end", c.value, c.low, c.high,'
-    " c.qualifier, c.unit, c.measure, c.event, c.asserted_by_name, d.outlet, d.published,"
+    " c.qualifier, c.unit, c.direction, c.measure, c.event, c.asserted_by_name, d.outlet,"
+    " d.published,"
     " max(c.start - :before, 0) AS window_start,"
     ' substr(d.text, max(c.start - :before, 0) + 1, c."end" - max(c.start - :before, 0) + :after)'
     " AS window"
     " FROM claims c JOIN documents d ON d.id = c.document_id"
 )
 _MATCH_FIELDS = "c.measure LIKE :{p} ESCAPE '\\' OR c.event LIKE :{p} ESCAPE '\\'"
-_MATCH_CONTEXT = " OR substr(d.text, c.\"end\" + 1, :after) LIKE :{p} ESCAPE '\\'"
+# a word of the term starting within the few words after the figure ("63 people had died")
+_MATCH_CONTEXT = ' OR lower(substr(d.text, c."end" + 1, :context)) GLOB :{p}_glob'
+_CONTEXT_CHARS = 120
 
 
 def _candidates(
     conn: sqlite3.Connection, path: str, terms: Sequence[_Term], exact: bool
 ) -> list[sqlite3.Row]:
-    params: dict[str, Any] = {"before": _BEFORE, "after": _AFTER}
+    params: dict[str, Any] = {"before": _BEFORE, "after": _AFTER, "context": _CONTEXT_CHARS}
     clauses: list[str] = []
     n = 0
     for t in terms:
@@ -351,6 +372,7 @@ def _candidates(
             params[name] = _like_prefix(s)
             clause = _MATCH_FIELDS.format(p=name)
             if not exact:
+                params[f"{name}_glob"] = _glob_word_start(s)
                 clause += _MATCH_CONTEXT.format(p=name)
             alternatives.append(clause)
         clauses.append("(" + " OR ".join(alternatives) + ")")
@@ -502,7 +524,7 @@ _CONTEXT_END = re.compile(
 
 
 def _context_words(window: str, rel_end: int) -> list[str]:
-    after = window[rel_end:]
+    after = window[rel_end : rel_end + _CONTEXT_CHARS]
     cut = _CONTEXT_END.search(after)
     if cut:
         after = after[: cut.start()]
@@ -541,7 +563,9 @@ def _analyse(
     if family is not None:
         predicate = (family, family)
     elif content and (
-        event_stem is None or event_stem in _REPORTING_STEMS or event_stem in pool_measure
+        event_stem is None
+        or event_stem in _REPORTING_STEMS | _LEVEL_STEMS
+        or event_stem in pool_measure
     ):
         predicate = (content[-1][1], content[-1][0])
     elif event and event_stem not in _REPORTING_STEMS:
@@ -561,12 +585,13 @@ def _analyse(
 
 
 def _group_labels(found: list[_Found]) -> None:
-    """Name each figure's group: one per predicate and unit, split by who is counted only when
-    the figures count different people or things ("deaths: israelis", "deaths: palestinians")."""
-    by_predicate: dict[tuple[str, str | None], list[_Found]] = defaultdict(list)
+    """Name each figure's group: one per predicate, unit and kind (a level, or a change such as
+    "rose 2.3 percent"), split by who is counted only when the figures count different people
+    or things ("deaths: israelis", "deaths: palestinians")."""
+    by_predicate: dict[tuple[str, str | None, bool], list[_Found]] = defaultdict(list)
     for f in found:
-        by_predicate[(f.predicate[0], f.row.unit)].append(f)
-    for (_, unit), members in by_predicate.items():
+        by_predicate[(f.predicate[0], f.row.unit, f.row.direction is not None)].append(f)
+    for (_, unit, change), members in by_predicate.items():
         labels = Counter(f.predicate[1] for f in members)
         base = min(labels, key=lambda label: (-labels[label], label))
         specifics = {f.specific[0] for f in members if f.specific[0]}
@@ -576,6 +601,8 @@ def _group_labels(found: list[_Found]) -> None:
                 name = f"{base}: {_specific_label(members, f.specific[0])}"
             if unit:
                 name = f"{name} [{unit}]"
+            if change:
+                name += " (change)"
             f.row = replace(f.row, group=name)
 
 
@@ -601,10 +628,6 @@ def _points(row: FigureRow) -> tuple[float, float] | None:
         assert low is not None and high is not None
         return low, high
     return None
-
-
-def _days_apart(a: str, b: str) -> int:
-    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
 
 
 def _spreads(found: list[_Found]) -> list[DaySpread]:
@@ -641,40 +664,42 @@ def _copies(a: FigureRow, b: FigureRow) -> bool:
     return a.copy_group is not None and a.copy_group == b.copy_group
 
 
+_MAX_OTHERS = 12  # what the others said, listed in a flag
+
+
 def _flags(found: list[_Found], window: int) -> list[FigureFlag]:
-    by_group: dict[str, list[_Found]] = defaultdict(list)
+    """Figures with others in their group within ``window`` days, none of them compatible."""
+    days: dict[str, dict[int, list[_Found]]] = defaultdict(lambda: defaultdict(list))
     for f in found:
         if f.row.date is not None and f.interval is not None:
-            by_group[f.row.group].append(f)
+            days[f.row.group][dt.date.fromisoformat(f.row.date).toordinal()].append(f)
     flags: list[FigureFlag] = []
-    for members in by_group.values():
-        for f in members:
-            day = f.row.date
-            assert day is not None
-            others = [
-                o
-                for o in members
-                if o.side != f.side
-                and o.row.date
-                and _days_apart(o.row.date, day) <= window
-                and not _copies(o.row, f.row)
+    for by_day in days.values():
+        for ordinal, members in by_day.items():
+            near = [
+                o for d in range(ordinal - window, ordinal + window + 1) for o in by_day.get(d, ())
             ]
-            if not others or any(compatible(f.interval, o.interval) for o in others):
-                continue
-            said = sorted({(o.row.figure, o.side) for o in others}, key=lambda p: (p[1], p[0]))
-            flags.append(
-                FigureFlag(
-                    group=f.row.group,
-                    date=day,
-                    figure=f.row.figure,
-                    by=f.side,
-                    outlet=f.row.outlet,
-                    asserted_by=f.row.asserted_by,
-                    document_id=f.row.document_id,
-                    claim_id=f.row.claim_id,
-                    others=[f"{figure} ({side})" for figure, side in said],
+            for f in members:
+                others = [o for o in near if o.side != f.side and not _copies(o.row, f.row)]
+                if not others or any(compatible(f.interval, o.interval) for o in others):
+                    continue
+                said = sorted({(o.row.figure, o.side) for o in others}, key=lambda p: (p[1], p[0]))
+                listed = [f"{figure} ({side})" for figure, side in said[:_MAX_OTHERS]]
+                if len(said) > _MAX_OTHERS:
+                    listed.append(f"and {len(said) - _MAX_OTHERS} more")
+                flags.append(
+                    FigureFlag(
+                        group=f.row.group,
+                        date=f.row.date or "",
+                        figure=f.row.figure,
+                        by=f.side,
+                        outlet=f.row.outlet,
+                        asserted_by=f.row.asserted_by,
+                        document_id=f.row.document_id,
+                        claim_id=f.row.claim_id,
+                        others=listed,
+                    )
                 )
-            )
     flags.sort(key=lambda g: (g.group, g.date, g.document_id, g.claim_id))
     return flags
 
@@ -750,6 +775,7 @@ def find_figures(
             high=r["high"],
             qualifier=r["qualifier"],
             unit=r["unit"],
+            direction=r["direction"],
             measure=r["measure"],
             event=r["event"],
             asserted_by=r["asserted_by_name"] or OWN_VOICE,
