@@ -630,6 +630,13 @@ def _vague_count(case: dict[str, Any]) -> bool:
     )
 
 
+def _last_n_units(case: dict[str, Any]) -> bool:
+    return any(
+        re.match(r"(?:last|next|past)\s+\S+\s+(?:days|weeks|months|years)\b", r["Text"])
+        for r in case["Results"]
+    )
+
+
 OUT_OF_SCOPE: list[tuple[str, Callable[[dict[str, Any]], bool], str]] = [
     (
         "number",
@@ -690,6 +697,13 @@ OUT_OF_SCOPE: list[tuple[str, Callable[[dict[str, Any]], bool], str]] = [
         _unresolvable,
         "impossible dates (Feb 30, 2/29/2019): the spec echoes a timex it cannot resolve; "
         "onrecord gives value null",
+    ),
+    (
+        "date",
+        _last_n_units,
+        "'the last 3 months', 'the next two days': the spec gives a range ending or starting "
+        "today; onrecord's contract gives the duration (P3M), as the annotated news sentences do "
+        "('over the next two years')",
     ),
     (
         "date",

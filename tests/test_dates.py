@@ -76,7 +76,69 @@ def test_relative_dates_need_a_publication_date() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["You may be right.", "Channel 12 at 3", "a 34-year-old man", "the 1990s", "March on!"]
+    ("text", "expected"),
+    [
+        ("It opened on the first of May.", ("the first of May", "date", "2023-05-01", None)),
+        (
+            "It opened on February twenty-second.",
+            ("February twenty-second", "date", "2024-02-22", None),
+        ),
+        ("It happened last Wednesday.", ("last Wednesday", "date", "2023-12-13", None)),
+        ("It will happen next Friday.", ("next Friday", "date", "2023-12-29", None)),
+        (
+            "It happened on Tuesday of last week.",
+            ("Tuesday of last week", "date", "2023-12-12", None),
+        ),
+        ("It happened on Fri 15th.", ("Fri 15th", "date", "2023-12-15", None)),
+        (
+            "It happened 3 weeks and 2 days ago.",
+            ("3 weeks and 2 days ago", "date", "2023-11-28", None),
+        ),
+        ("It happened in week 10.", ("week 10", "date", "2023-W10", None)),
+        (
+            "It happened the week of April 10th.",
+            ("the week of April 10th", "date", "2023-W15", None),
+        ),
+        (
+            "It happened in the last week of July.",
+            ("the last week of July", "date", "2023-W30", None),
+        ),
+        ("It happened over the weekend.", ("weekend", "range", "2023-12-16", "2023-12-17")),
+        (
+            "It ran from January to April 2015.",
+            ("from January to April 2015", "range", "2015-01", "2015-04"),
+        ),
+        ("It ran Jan-Feb 2017.", ("Jan-Feb 2017", "range", "2017-01", "2017-02")),
+        ("It ran from 10/1 to 11/7.", ("from 10/1 to 11/7", "range", "2023-10-01", "2023-11-07")),
+        ("It happened on 23/sep/2020.", ("23/sep/2020", "date", "2020-09-23", None)),
+        ("Sales fell in 2019 H2.", ("2019 H2", "range", "2019-07-01", "2019-12-31")),
+        ("It shut on Christmas Eve.", ("Christmas Eve", "date", "2023-12-24", None)),
+        ("It starts at half past seven.", ("half past seven", "time", "T07:30", None)),
+        (
+            "It starts at ten past 9 in the evening.",
+            ("ten past 9 in the evening", "time", "T21:10", None),
+        ),
+        ("It starts at 7:56:30 pm.", ("7:56:30 pm", "time", "T19:56:30", None)),
+        ("It cost $12 December 27.", ("December 27", "date", "2023-12-27", None)),
+        ("They stayed two nights.", ("two nights", "duration", "P2D", None)),
+        ("It lasted one hour and a half.", ("one hour and a half", "duration", "PT1.5H", None)),
+    ],
+)
+def test_more_forms(text: str, expected: tuple[str, str, str | None, str | None]) -> None:
+    assert resolved(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You may be right.",
+        "Channel 12 at 3",
+        "a 34-year-old man",
+        "the 1990s",
+        "March on!",
+        "Sales slumped over Christmas.",
+        "The court ruled 5 to 4.",
+    ],
 )
 def test_not_dates(text: str) -> None:
     assert resolved(text) == []

@@ -32,12 +32,32 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)day"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d|2100)"
+_ORDINAL_DAYS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+# a day as an ordinal word: "the first of May", "February twenty-second"
+_DAYW = (
+    r"(?:(?:twenty[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|thirty[\s-]+first|" + "|".join(sorted(_ORDINAL_DAYS, key=len, reverse=True)) + r")(?![-\w]))"
+)
+_NTH = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"
+_WEEKDAY_SHORT = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+_HOLIDAYS = {
+    "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+    "boxing day": (12, 26), "new year's day": (1, 1), "new year's eve": (12, 31),
+    "valentine's day": (2, 14), "halloween": (10, 31), "may day": (5, 1),
+    "international workers' day": (5, 1), "international women's day": (3, 8),
+}  # fmt: skip
+_WEEK_REL = {"next": 1, "following": 1, "coming": 1, "last": -1, "previous": -1, "this": 0}
 _UNIT_CODES = {
     "year": "Y", "month": "M", "week": "W", "day": "D", "decade": "Y", "hour": "H",
-    "minute": "M", "second": "S", "fortnight": "W",
+    "minute": "M", "second": "S", "fortnight": "W", "night": "D",
 }  # fmt: skip
 _UNIT_WORD = (
-    r"(?:decades?|years?|months?|weeks?|fortnights?|days?|hours?|hrs?|h|minutes?|mins?"
+    r"(?:decades?|years?|months?|weeks?|fortnights?|days?|nights?|hours?|hrs?|h|minutes?|mins?"
     r"|seconds?|secs?)"
 )
 _UNIT_ALIASES = {"h": "hour", "hr": "hour", "hrs": "hour", "min": "minute", "mins": "minute",
@@ -46,36 +66,147 @@ _UNIT_ALIASES = {"h": "hour", "hr": "hour", "hrs": "hour", "min": "minute", "min
 _P = re.IGNORECASE
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
-    ("numeric", re.compile(r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b")),
+    ("numeric", re.compile(r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b|\b\d{1,2}-\d{1,2}-\d{4}\b")),
+    ("compact", re.compile(rf"\b(?P<y>{_YEAR})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])\b")),
+    (
+        # months named between digits: "23/sep/2020", "2019-aug-1", "sep-23-2020"
+        "named_numeric",
+        re.compile(
+            rf"\b(?:(?P<d1>[0-3]?\d)[/-](?P<m1>{_MONTH})[/-](?P<y1>{_YEAR})"
+            rf"|(?P<y2>{_YEAR})[/-](?P<m2>{_MONTH})[/-](?P<d2>[0-3]?\d)"
+            rf"|(?P<m3>{_MONTH})[/-](?P<d3>[0-3]?\d)[/-](?P<y3>{_YEAR}))\b",
+            _P,
+        ),
+    ),
+    (
+        # US month/day ranges: "from 10/1 to 11/7", "10/1-11/2/2017", "5/1-5/7, 2020"
+        "numeric_range",
+        re.compile(
+            r"(?:\b(?P<open>from|between)\s+)?\b(?P<m1>1[0-2]|0?[1-9])/(?P<d1>[12]\d|3[01]|0?[1-9])"
+            r"\s*(?P<sep>-|–|to|through|until)\s*(?P<m2>1[0-2]|0?[1-9])/(?P<d2>[12]\d|3[01]|0?[1-9])"
+            r"(?:/(?P<y>\d{4})|,\s*(?P<y2>\d{4}))?(?![\d/])",
+            _P,
+        ),
+    ),
+    (
+        "on_numeric",
+        re.compile(r"\bon\s+(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/])", _P),
+    ),
     (
         "day_month",
         re.compile(
-            rf"(?:\b{_WEEKDAY},?\s+)?(?:the\s+)?\b(?P<d>{_DAY})(?:\s*(?:-|–|to|and)\s*(?P<d2>{_DAY}))?"
-            rf"\s+(?:of\s+)?(?P<m>{_MONTH})(?!\w)(?:\s*,?\s+(?P<y>{_YEAR})\b)?",
+            rf"(?:\b(?:{_WEEKDAY}|{_WEEKDAY_SHORT}),?\s+)?(?:the\s+)?(?<![$€£¥\d.,]\s)(?<![$€£¥\d.,])\b(?:(?P<d>{_DAY})"
+            rf"(?:\s*(?:-|–|to|and)\s*(?P<d2>{_DAY}))?\s+(?:of\s+)?|(?P<dw>{_DAYW})\s+(?:day\s+)?of\s+)"
+            rf"(?P<m>{_MONTH})(?!\w)(?:\s*,?\s+(?:in\s+|of\s+)?(?P<y>{_YEAR})\b)?",
             _P,
         ),
     ),
     (
         "month_day",
         re.compile(
-            rf"(?P<between>\bbetween\s+)?(?:\b{_WEEKDAY},?\s+)?\b(?P<m>{_MONTH})\s+(?P<d>{_DAY})(?!\d)"
+            rf"(?P<between>\bbetween\s+)?(?:\b(?:{_WEEKDAY}|{_WEEKDAY_SHORT}),?\s+)?\b(?P<m>{_MONTH})"
+            rf"(?:\s*/\s*|\s*,?\s*(?:the\s+)?)(?:(?P<d>{_DAY})(?!\d)|(?P<dw>{_DAYW}))"
             rf"(?!\s*(?:%|percent))(?:\s*(?P<sep>-|–|to|through|and)\s*(?P<d2>{_DAY})(?!\d)(?!\s*{_MONTH}))?"
-            rf"(?:\s*,?\s+(?P<y>{_YEAR})\b)?",
+            rf"(?:\s*,?\s+(?:in\s+|of\s+)?(?P<y>{_YEAR})\b)?",
             _P,
         ),
     ),
-    ("month_year", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b", _P)),
+    (
+        "month_year",
+        re.compile(
+            rf"\b(?P<m>{_MONTH})(?:\s*[,/-]\s*|\s+(?:of\s+|in\s+)?)(?P<y>{_YEAR})\b"
+            rf"|\b(?P<y2>{_YEAR})(?:-(?P<mm>0?[1-9]|1[0-2])(?![\d-])|\s+(?P<m2>{_MONTH})(?!\w))"
+            rf"|(?<![\d/-])(?P<mm2>0?[1-9]|1[0-2])-(?P<y3>{_YEAR})\b",
+            _P,
+        ),
+    ),
+    (
+        "month_range",
+        re.compile(
+            rf"\b(?P<m>{_MONTH})\s*(?:-|–)\s*(?P<m2>{_MONTH})(?!\w)(?:\s*,?\s+(?P<y>{_YEAR})\b)?",
+            _P,
+        ),
+    ),
+    (
+        "day_of",
+        re.compile(
+            rf"\b(?:the\s+)?(?P<d>{_NTH}|{_DAYW})\s+day\s+of\s+(?:(?P<rel>this|next|last)\s+month"
+            rf"|the\s+month|(?P<m>{_MONTH})(?!\w))",
+            _P,
+        ),
+    ),
+    (
+        "weekday_day",
+        re.compile(
+            rf"\b(?P<wd>{_WEEKDAY}|{_WEEKDAY_SHORT})\.?,?\s+(?:the\s+)?(?P<d>{_NTH}|{_DAYW})"
+            rf"(?!\s*(?:of\s+)?{_MONTH})(?!\w)",
+            _P,
+        ),
+    ),
+    (
+        "on_nth",
+        re.compile(rf"\bon\s+(?:the\s+)?(?P<d>{_NTH})(?!\s*(?:of\s+)?{_MONTH})(?!\w)", _P),
+    ),
+    (
+        "week_weekday",
+        re.compile(
+            rf"\b(?P<rel>next|last|previous|following|this|coming)\s+week\s*(?:-|,|on)?\s*"
+            rf"(?P<wd>{_WEEKDAY}|{_WEEKDAY_SHORT})\b"
+            rf"|\b(?P<wd2>{_WEEKDAY})\s+of\s+(?:the\s+)?(?P<rel2>next|last|previous|following|this|coming)"
+            rf"\s+week\b",
+            _P,
+        ),
+    ),
+    (
+        "week_number",
+        re.compile(r"\bweek\s+(?P<n>5[0-3]|[1-4]\d|0?[1-9])\b(?!\s*(?:of\b|[-–.,:/]\s*\d))", _P),
+    ),
+    (
+        "nth_week",
+        re.compile(
+            rf"\b(?:the\s+)?(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+week"
+            rf"\s+of\s+(?:(?P<y>{_YEAR})\b|(?P<rel>this|next|last)\s+month\b|(?P<m>{_MONTH})(?!\w))",
+            _P,
+        ),
+    ),
+    (
+        "weekend",
+        re.compile(r"\b(?:(?P<rel>this|next|last|coming|past)\s+)?weekend\b", _P),
+    ),
+    (
+        "holiday",
+        re.compile(
+            r"\b(?P<h>christmas(?:\s+(?:eve|day))?|boxing\s+day|new\s+year'?s\s+(?:eve|day)"
+            r"|valentine'?s\s+day|halloween|may\s+day|international\s+workers'?\s+day"
+            r"|international\s+women'?s\s+day)\b",
+            _P,
+        ),
+    ),
+    (
+        "half",
+        re.compile(
+            rf"\b(?:(?P<y>{_YEAR})[\s-]?h(?P<h>[12])|h(?P<h2>[12])[\s-]?(?P<y2>{_YEAR}))\b", _P
+        ),
+    ),
+    (
+        "to_date",
+        re.compile(
+            r"\b(?:(?P<ytd>year\s+to\s+date)|this\s+calendar\s+year)\b",
+            _P,
+        ),
+    ),
     (
         "year_range",
         re.compile(
-            rf"\b(?:(?:from|between)\s+)?(?P<y>{_YEAR})\s*(?:-|–|to|and|until)\s*(?P<y2>{_YEAR}|\d\d)\b",
+            rf"\b(?:(?P<open>from|between)\s+)?(?P<y>{_YEAR})\s*(?P<sep>-|–|to|and|until)\s*(?P<y2>{_YEAR}|\d\d)\b",
             _P,
         ),
     ),
     (
         "year",
         re.compile(
-            rf"\b(?:in|since|by|until|of|during|from|before|after|till|year|early|late|for|through)\s+(?P<y>{_YEAR})\b(?![-–]\d)",
+            rf"(?:\b(?:in|since|by|until|of|during|from|before|after|till|year|early|late|for|through)"
+            rf"|(?<=\d\d\d\d )and)\s+(?P<y>{_YEAR})\b(?![-–]\d)",
             _P,
         ),
     ),
@@ -90,7 +221,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "weekday",
-        re.compile(rf"\b(?:(?P<rel>last|next|this|on|coming)\s+)?(?P<wd>{_WEEKDAY})\b", _P),
+        re.compile(
+            rf"\b(?:(?P<rel>last|next|this|on|coming|previous|following)\s+)?(?P<wd>{_WEEKDAY})\b",
+            _P,
+        ),
     ),
     (
         "in_unit",
@@ -103,14 +237,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative_unit",
         re.compile(
-            r"\b(?P<rel>last|next|this|past|coming|earlier\s+this|later\s+this)\s+(?P<u>week|month|year)\b",
+            r"\b(?P<rel>last|next|this|past|coming|following|(?:earlier|later)\s+(?:in\s+)?(?:this|the))"
+            r"\s+(?P<u>week|month|year)\b",
             _P,
         ),
     ),
     (
         "ago",
         re.compile(
-            rf"\b(?P<n>{NUMBER}|a|an|several|a\s+few)\s+(?P<u>{_UNIT_WORD})\s+(?P<dir>ago|from\s+now)\b",
+            rf"\b(?P<n>{NUMBER}|a|an|several|a\s+few)\s+(?P<u>{_UNIT_WORD})"
+            rf"(?:\s*(?:,|and)\s*(?P<n2>{NUMBER}|an?)\s+(?P<u2>{_UNIT_WORD}))?"
+            rf"\s+(?P<dir>ago|from\s+(?:now|today)|after\s+today|before\s+today)\b",
             _P,
         ),
     ),
@@ -118,7 +255,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "duration",
         re.compile(
             rf"(?<![\w.,])(?!an?[\s-])(?P<n>{NUMBER})(?:\s*(?:-|–|to)\s*(?P<n2>{NUMBER}))?"
-            rf"(?:\s+and\s+a\s+half)?[\s-]*(?P<u>{_UNIT_WORD})\b(?![-\s]+old)",
+            rf"(?:\s+and\s+a\s+half)?[\s-]*(?P<u>{_UNIT_WORD})\b(?![-\s]+old)"
+            rf"(?P<frac>\s+and\s+(?:a\s+)?(?:half|quarter)\b)?",
             _P,
         ),
     ),
@@ -136,30 +274,76 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?:(?P<y1>{_YEAR})[\s-]?q(?P<q1>[1-4])|q(?P<q2>[1-4])[\s-]?(?P<y2>{_YEAR})"
             rf"|(?:the\s+)?(?P<ord>first|second|third|fourth|final|1st|2nd|3rd|4th)\s+quarter"
-            rf"(?:\s+of\s+(?P<y3>{_YEAR}))?|(?P<rel>last|next|this|previous|past)\s+quarter)\b",
+            rf"(?:\s+of\s+(?P<y3>{_YEAR}))?"
+            rf"|(?P<rel>last|next|this|previous|past|coming|current|following)\s+quarter)\b",
             _P,
         ),
     ),
     (
         "time",
         re.compile(
-            r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)"
-            r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)\b(?!:?\d)|\b(?P<w>noon|midnight)\b",
+            r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d)(?::(?P<se>[0-5]\d))?)?\s*"
+            r"(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)"
+            r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?::(?P<se2>[0-5]\d))?\b(?!:?\d)"
+            r"|\b(?P<h3>1[0-2]|0?[1-9])(?P<mi3>[0-5]\d)\s*(?P<ap3>a\.m\.|p\.m\.)"
+            r"|\b(?P<w>noon|midnight)\b",
             _P,
         ),
     ),
 ]
+_HOUR_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_HOUR = r"(?:1[0-2]|0?[1-9]|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + r")(?!\w)"
+_MINUTES = (
+    r"(?:[1-5]?\d|half|(?:a\s+)?quarter|(?:twenty|thirty|forty|fifty)(?:[\s-]+(?:one|two|three"
+    r"|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
+
+
+def _part(i: int) -> str:
+    """ "in the evening" or "pm" after a spoken time (groups part<i>, ap<i>)."""
+    return (
+        rf"(?:\s+in\s+the\s+(?P<part{i}>morning|afternoon|evening|night)"
+        rf"|\s*(?P<ap{i}>a\.m\.|p\.m\.|am\b|pm\b))"
+    )
+
+
+_PATTERNS.append(
+    (
+        # spoken times: "half past seven", "10 past 9 in the evening", "seven o'clock",
+        # "in the morning at 7"
+        "spoken_time",
+        re.compile(
+            rf"\b(?P<mins>{_MINUTES})\s+(?:min(?:ute)?s?\s+)?(?P<dir>past|after)\s+(?P<hr>{_HOUR})"
+            rf"(?:\s*o'?\s*clock)?{_part(1)}?"
+            rf"|\b(?P<mins2>{_MINUTES})\s+(?:min(?:ute)?s?\s+)?to\s+(?P<hr2>{_HOUR})"
+            rf"(?=\s*o'?\s*clock|\s+in\s+the\s+(?:morning|afternoon|evening)|\s*[ap]\.?m\b)"
+            rf"(?:\s*o'?\s*clock)?{_part(2)}?"
+            rf"|\bin\s+the\s+(?P<part0>morning|afternoon|evening)\s+(?:at\s+)?(?P<hr0>{_HOUR})"
+            rf"(?:\s*o'?\s*clock)?"
+            rf"|\b(?P<hr1>{_HOUR})\s*o'?\s*clock{_part(3)}?",
+            _P,
+        ),
+    )
+)
 _FULL_MONTH_DOT = re.compile(
     r"(?:january|february|march|april|may|june|july|august|september|october|november"
     r"|december)\.$",
     re.IGNORECASE,
+)
+_ON_DAY = re.compile(r"\b(?:on|by|until|till|before|after)\s+$", _P)
+_WEEK_OF = re.compile(
+    r"(?:\b(?:the\s+)?week\s+(?:of|beginning|commencing|starting)(?:\s+on)?|\bw/c)\s+$", _P
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|until|till|through|and)\s*$", _P)
 _RANGE_OPEN = re.compile(r"(?:\bfrom|\bbetween)\s+$", _P)
 
 
 # lower-case month names that are also words: "you may be", "march on", "sat down"
-_VERB_MONTHS = {"may", "march", "mar", "jan", "sat", "sun", "dec"}
+_VERB_MONTHS = {"may", "march", "mar", "sat", "sun"}
 
 
 @dataclass(slots=True)
@@ -187,6 +371,12 @@ def _month(raw: str) -> int:
 
 
 def _day(raw: str) -> int:
+    low = re.sub(r"[\s-]+", " ", raw.lower().strip())
+    if low in _ORDINAL_DAYS:
+        return _ORDINAL_DAYS[low]
+    if low[:1].isalpha():
+        tens, _, unit = low.partition(" ")
+        return {"twenty": 20, "thirty": 30}[tens] + _ORDINAL_DAYS[unit]
     return int(re.sub(r"\D", "", raw))
 
 
@@ -194,6 +384,12 @@ def _closest_year(month: int, day: int, ref: dt.date | None, future: bool = Fals
     """News looks back: the date in the publication year unless that is months ahead."""
     if ref is None:
         return None
+    if (month, day) == (2, 29):  # the last leap year (or the next one, in the future)
+        step = 1 if future else -1
+        year = ref.year
+        while not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+            year += step
+        return year
     try:
         candidate = dt.date(ref.year, month, day)
     except ValueError:
@@ -284,10 +480,14 @@ def _resolve(
     g = m.groupdict()
     if kind == "iso":
         return DateFound(s, e, "date", _iso(int(g["y"]), int(g["m"]), int(g["d"])))
+    if kind in _MORE_KINDS:
+        return _more(kind, m, g, ref, future)
     if kind == "numeric":
         return DateFound(s, e, "date", _dateparser(m.group(0), ref))
     if kind in {"day_month", "month_day", "month_year"} and g["m"] in _VERB_MONTHS:
         return None  # "may", "march" as words
+    if g.get("dw"):
+        g = {**g, "d": g["dw"]}
     if kind == "month_day" and g["d2"] and (g["sep"] or "").lower() == "and" and not g["between"]:
         month, day = _month(g["m"]), _day(g["d"])
         return DateFound(
@@ -308,8 +508,12 @@ def _resolve(
             return DateFound(s, e, "range", value, _iso(year, month, _day(g["d2"])))
         return DateFound(s, e, "date", value)
     if kind == "month_year":
-        return DateFound(s, e, "date", f"{int(g['y']):04d}-{_month(g['m']):02d}")
+        year = int(g["y"] or g["y2"] or g["y3"])
+        month = _month(g["m"] or g["m2"]) if g["m"] or g["m2"] else int(g["mm"] or g["mm2"])
+        return DateFound(s, e, "date", f"{year:04d}-{month:02d}")
     if kind == "year_range":
+        if (g["sep"] or "").lower() == "and" and (g["open"] or "").lower() != "between":
+            return None  # "in 2007 and 2009": two years
         y2 = g["y2"]
         if len(y2) == 2:
             y2 = g["y"][:2] + y2
@@ -335,23 +539,31 @@ def _resolve(
             year = ref.year if month > ref.month else ref.year + 1
         elif ref is not None and rel != "this" and month > ref.month + 1 and not future:
             year = ref.year - 1
-        return DateFound(ms, e, "date", None if year is None else f"{year:04d}-{month:02d}")
+        value = None if year is None else f"{year:04d}-{month:02d}"
+        return DateFound(ms, e, "date", value, year_given=bool(rel))
     if kind == "weekday":
         rel = (g["rel"] or "").lower()
-        start = s if rel in {"last", "next", "this", "coming"} else m.start("wd")
+        start = (
+            s
+            if rel in {"last", "next", "this", "coming", "previous", "following"}
+            else m.start("wd")
+        )
         if ref is None:
             return DateFound(start, e, "date", None)
         target = _WEEKDAYS.index(_full_weekday(g["wd"]))
+        monday = ref - dt.timedelta(days=ref.weekday())
+        if rel in {"next", "following", "last", "previous"}:
+            # "next Friday": the Friday of next week; "last Wednesday": of last week
+            when = monday + dt.timedelta(days=7 * _WEEK_REL[rel] + target)
+            return DateFound(start, e, "date", when.isoformat(), weekday=True)
         back = (ref.weekday() - target) % 7
-        if rel in {"next", "coming"} or (future and rel != "last"):
+        if rel == "coming" or (future and rel != "last"):
             ahead = (target - ref.weekday()) % 7
-            if rel == "next" and ahead == 0:
+            if rel == "coming" and ahead == 0:
                 ahead = 7
             return DateFound(
                 start, e, "date", (ref + dt.timedelta(days=ahead)).isoformat(), weekday=True
             )
-        if rel == "last" and back == 0:
-            back = 7
         return DateFound(
             start, e, "date", (ref - dt.timedelta(days=back)).isoformat(), weekday=True
         )
@@ -363,8 +575,12 @@ def _resolve(
         return DateFound(s, e, "date", _relative_unit(g["rel"], g["u"], ref))
     if kind == "ago":
         n = _count(g["n"])
-        sign = -1 if g["dir"].lower() == "ago" else 1
+        sign = -1 if g["dir"].lower() in {"ago", "before today"} else 1
         value = None if ref is None or n is None else _shift(ref, n, g["u"], sign)
+        if value is not None and g["n2"]:  # "2 weeks and 2 days ago"
+            n2 = _count(g["n2"])
+            base = dt.date.fromisoformat(value) if len(value) == 10 else None
+            value = None if n2 is None or base is None else _shift(base, n2, g["u2"], sign)
         return DateFound(s, e, "date", value)
     if kind == "duration_a":
         s = m.start("n") if g["n"] else m.start("n2")
@@ -383,6 +599,8 @@ def _resolve(
             return None
         if n is not None and "half" not in g["n"].lower() and "and a half" in m.group(0).lower():
             n += 0.5
+        elif n is not None and g["frac"]:  # "one hour and a half", "a year and a quarter"
+            n += 0.25 if "quarter" in g["frac"].lower() else 0.5
         if g.get("n2"):
             return DateFound(
                 s, e, "range", _duration(n, g["u"]), _duration(_count(g["n2"]), g["u"])
@@ -393,16 +611,10 @@ def _resolve(
     if kind == "time":
         if g["w"]:
             return DateFound(s, e, "time", "T12:00" if g["w"].lower() == "noon" else "T00:00")
-        hour = int(g["h"] if g["h"] is not None else g["h2"])
-        minute = int(g["mi"] or g["mi2"] or 0)
-        ap = (g["ap"] or "").lower().replace(".", "")
-        if ap == "pm" and hour < 12:
-            hour += 12
-        if ap == "am" and hour == 12:
-            hour = 0
-        if hour > 23:
-            return None
-        return DateFound(s, e, "time", f"T{hour:02d}:{minute:02d}")
+        hour = int(g["h"] or g["h2"] or g["h3"])
+        minute = int(g["mi"] or g["mi2"] or g["mi3"] or 0)
+        second = g["se"] or g["se2"]
+        return _clock(s, e, hour, minute, g["ap"] or g["ap3"], None, second)
     return None
 
 
@@ -418,7 +630,13 @@ def _quarter(g: dict[str, str], ref: dt.date | None, s: int, e: int) -> DateFoun
     if g["rel"] and ref is not None:
         current = (ref.month - 1) // 3 + ref.year * 4
         rel = g["rel"].lower()
-        index = current + (-1 if rel in {"last", "previous", "past"} else 1 if rel == "next" else 0)
+        index = current + (
+            -1
+            if rel in {"last", "previous", "past"}
+            else 1
+            if rel in {"next", "coming", "following"}
+            else 0
+        )
         year, number = index // 4, index % 4 + 1
     elif not year_raw and ref is not None and number and (number - 1) * 3 + 1 > ref.month:
         year = ref.year - 1  # "the fourth quarter", read in March: last year's
@@ -429,9 +647,217 @@ def _quarter(g: dict[str, str], ref: dt.date | None, s: int, e: int) -> DateFoun
     return DateFound(s, e, "range", first.isoformat(), (after - dt.timedelta(days=1)).isoformat())
 
 
+def _clock(
+    s: int, e: int, hour: int, minute: int, ap: str | None, part: str | None, second: str | None
+) -> DateFound | None:
+    """A time of day as "Thh:mm" (":ss" when given); "pm" or "in the evening" add 12 hours."""
+    ap = (ap or "").lower().replace(".", "")
+    if (ap == "pm" or part in {"afternoon", "evening", "night"}) and hour < 12:
+        hour += 12
+    if (ap == "am" or part == "morning") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return DateFound(s, e, "time", f"T{hour:02d}:{minute:02d}" + (f":{second}" if second else ""))
+
+
+def _hour(raw: str) -> int:
+    low = raw.lower()
+    return _HOUR_WORDS[low] if low in _HOUR_WORDS else int(low)
+
+
+def _spoken_time(
+    m: re.Match[str], g: dict[str, str], ref: dt.date | None, future: bool
+) -> DateFound | None:
+    s, e = m.span()
+    part = next((g[k].lower() for k in ("part1", "part2", "part3", "part0") if g.get(k)), None)
+    ap = next((g[k] for k in ("ap1", "ap2", "ap3") if g.get(k)), None)
+    if g["hr0"] or g["hr1"]:
+        return _clock(s, e, _hour(g["hr0"] or g["hr1"]), 0, ap, part, None)
+    raw = (g["mins"] or g["mins2"]).lower()
+    minutes = 30 if raw == "half" else 15 if raw.endswith("quarter") else parse_number(raw)
+    if minutes is None or not 0 < minutes < 60:
+        return None
+    hour = _hour(g["hr"] or g["hr2"])
+    if g["mins2"]:  # "ten to nine"
+        hour, minutes = (hour - 1) % 12 or 12, 60 - minutes
+    return _clock(s, e, hour, int(minutes), ap, part, None)
+
+
+def _nearest_with_day(
+    day: int, ref: dt.date, future: bool, weekday: int | None = None
+) -> dt.date | None:
+    """The nearest date on day ``day`` of a month (and on ``weekday``, when given): looking
+    back from ``ref``, or forward when the sentence speaks of the future."""
+    step = 1 if future else -1
+    year, month = ref.year, ref.month
+    for _ in range(36):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            candidate = None
+        if (
+            candidate is not None
+            and (weekday is None or candidate.weekday() == weekday)
+            and ((candidate >= ref) if future else (candidate <= ref))
+        ):
+            return candidate
+        total = year * 12 + month - 1 + step
+        year, month = total // 12, total % 12 + 1
+    return None
+
+
+def _week_of(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _more(
+    kind: str, m: re.Match[str], g: dict[str, str], ref: dt.date | None, future: bool
+) -> DateFound | None:
+    """The patterns added for the Recognizers-Text specs; see _PATTERNS."""
+    s, e = m.span()
+    if kind == "spoken_time":
+        return _spoken_time(m, g, ref, future)
+    if kind == "compact":
+        return DateFound(s, e, "date", _iso(int(g["y"]), int(g["m"]), int(g["d"])))
+    if kind == "named_numeric":
+        year = int(g["y1"] or g["y2"] or g["y3"])
+        month = _month(g["m1"] or g["m2"] or g["m3"])
+        return DateFound(s, e, "date", _iso(year, month, int(g["d1"] or g["d2"] or g["d3"])))
+    if kind == "half":
+        year, half = int(g["y"] or g["y2"]), int(g["h"] or g["h2"])
+        first = dt.date(year, 1 if half == 1 else 7, 1)
+        return DateFound(s, e, "range", first.isoformat(), _last_day(year, half * 6).isoformat())
+    if kind == "holiday":
+        name = re.sub(r"\s+", " ", g["h"].lower()).replace("years", "year's")
+        name = name.replace("valentines", "valentine's").replace("workers day", "workers' day")
+        name = name.replace("womens", "women's")
+        if name == "may day" and g["h"][:1] == "m":
+            return None  # "may day" in lower case: "it may" ...
+        if name == "christmas" and not _ON_DAY.search(m.string, max(0, s - 8), s):
+            return None  # "over Christmas", "Christmas shopping": the season, not the day
+        month, day = _HOLIDAYS[name]
+        return DateFound(s, e, "date", _iso(_closest_year(month, day, ref, future), month, day))
+    if ref is None:
+        return DateFound(
+            s, e, "range" if kind in {"numeric_range", "month_range"} else "date", None
+        )
+    if kind == "numeric_range":
+        if not (g["open"] or g["y"] or g["y2"] or g["sep"] in {"-", "–"}):
+            return None
+        m1, d1, m2, d2 = (int(g[k]) for k in ("m1", "d1", "m2", "d2"))
+        if g["y"] or g["y2"]:
+            end_year = int(g["y"] or g["y2"])
+            start_year = end_year - ((m1, d1) > (m2, d2))
+        else:
+            start_year = _closest_year(m1, d1, ref, future) or ref.year
+            end_year = start_year + ((m1, d1) > (m2, d2))
+            now = (ref.month, ref.day)
+            if (m1, d1) <= now <= (m2, d2):
+                start_year = end_year = ref.year  # a range around the publication date
+        return DateFound(s, e, "range", _iso(start_year, m1, d1), _iso(end_year, m2, d2))
+    if kind == "on_numeric":
+        a, b = int(g["a"]), int(g["b"])
+        month, dom = (a, b) if a <= 12 else (b, a)  # US order unless the first is a day
+        year_on = _closest_year(month, dom, ref, future)
+        return DateFound(m.start("a"), e, "date", _iso(year_on, month, dom), year_given=False)
+    if kind == "month_range":
+        if g["m"] in _VERB_MONTHS or g["m2"] in _VERB_MONTHS:
+            return None
+        m1, m2 = _month(g["m"]), _month(g["m2"])
+        late = m2 > ref.month + 1 and not future  # news looks back
+        end_year = int(g["y"]) if g["y"] else ref.year - late
+        start_year = end_year - (m1 > m2)
+        return DateFound(s, e, "range", f"{start_year:04d}-{m1:02d}", f"{end_year:04d}-{m2:02d}")
+    if kind == "day_of":
+        day = _day(g["d"])
+        if g["m"]:
+            month = _month(g["m"])
+            return DateFound(s, e, "date", _iso(_closest_year(month, day, ref, future), month, day))
+        total = ref.year * 12 + ref.month - 1 + _WEEK_REL.get((g["rel"] or "this").lower(), 0)
+        return DateFound(s, e, "date", _iso(total // 12, total % 12 + 1, day))
+    if kind in {"weekday_day", "on_nth"}:
+        weekday = _WEEKDAYS.index(_full_weekday(g["wd"])) if g.get("wd") else None
+        found = _nearest_with_day(_day(g["d"]), ref, future, weekday)
+        if weekday is not None and not future:  # "Tuesday the 11th": the nearer either way
+            ahead = _nearest_with_day(_day(g["d"]), ref, True, weekday)
+            if ahead is not None and (found is None or (ahead - ref) < (ref - found)):
+                found = ahead
+        if found is None:
+            return None
+        start = m.start("d") if kind == "on_nth" else s
+        return DateFound(start, e, "date", found.isoformat(), year_given=False)
+    if kind == "week_weekday":
+        rel = (g["rel"] or g["rel2"]).lower()
+        target = _WEEKDAYS.index(_full_weekday(g["wd"] or g["wd2"]))
+        monday = ref - dt.timedelta(days=ref.weekday())
+        when = monday + dt.timedelta(days=7 * _WEEK_REL[rel] + target)
+        return DateFound(s, e, "date", when.isoformat())
+    if kind == "week_number":
+        try:
+            first = dt.date.fromisocalendar(ref.year, int(g["n"]), 1)
+        except ValueError:
+            return None
+        return DateFound(s, e, "date", _week_of(first))
+    if kind == "nth_week":
+        ordinal = g["ord"].lower()
+        last = ordinal in {"last", "final"}
+        if g["y"]:
+            year = int(g["y"])
+            anchor = dt.date(year, 12, 28) if last else dt.date(year, 1, 4)
+            return DateFound(s, e, "date", _week_of(anchor))
+        if g["m"]:
+            month = _month(g["m"])
+            year = _closest_year(month, 1, ref, future) or ref.year
+        else:
+            total = ref.year * 12 + ref.month - 1 + _WEEK_REL[(g["rel"] or "this").lower()]
+            year, month = total // 12, total % 12 + 1
+        # a week belongs to the month holding its Thursday (as ISO weeks belong to years)
+        if last:
+            end = _last_day(year, month)
+            thursday = end - dt.timedelta(days=(end.weekday() - 3) % 7)
+            return DateFound(s, e, "date", _week_of(thursday))
+        n = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}.get(ordinal, 4)
+        first = dt.date(year, month, 1)
+        thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7, weeks=n - 1)
+        return DateFound(s, e, "date", _week_of(thursday))
+    if kind == "weekend":
+        rel = (g["rel"] or "").lower()
+        monday = ref - dt.timedelta(days=ref.weekday())
+        if rel in {"next", "coming"}:
+            weeks = 1 if rel == "next" or ref.weekday() >= 5 else 0
+        elif rel in {"last", "past"}:
+            weeks = -1 if ref.weekday() < 5 else 0
+        else:  # "the weekend": the coming one in the future or late in the week, else the last
+            weeks = 0 if future or ref.weekday() >= 4 else -1
+        saturday = monday + dt.timedelta(days=7 * weeks + 5)
+        return DateFound(
+            s, e, "range", saturday.isoformat(), (saturday + dt.timedelta(days=1)).isoformat()
+        )
+    if kind == "to_date":
+        if g["ytd"]:
+            return DateFound(s, e, "range", f"{ref.year:04d}-01-01", ref.isoformat())
+        return DateFound(s, e, "date", f"{ref.year:04d}")
+    return None
+
+
+_MORE_KINDS = {
+    "spoken_time", "compact", "named_numeric", "half", "holiday", "numeric_range", "on_numeric",
+    "month_range", "day_of", "weekday_day", "on_nth", "week_weekday", "week_number", "nth_week",
+    "weekend", "to_date",
+}  # fmt: skip
+
+
 def _ordinal_unit(m: re.Match[str], n: float | None) -> bool:
-    """ "twenty second" is an ordinal, not 20 seconds: "second" after a number in words."""
-    return m.group("u").lower() == "second" and not m.group("n")[:1].isdigit()
+    """ "twenty second" is an ordinal, not 20 seconds: "second" after a tens word."""
+    return m.group("u").lower() == "second" and bool(
+        re.search(r"(?:ty|hundred|thousand)$", m.group("n").lower())
+    )
 
 
 def _full_weekday(raw: str) -> str:
@@ -457,7 +883,7 @@ def _relative_unit(rel: str, unit: str, ref: dt.date | None) -> str | None:
         return None
     r = re.sub(r"\s+", " ", rel.lower())
     u = unit.lower()
-    sign = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(r, 0)
+    sign = {"last": -1, "past": -1, "next": 1, "coming": 1, "following": 1}.get(r, 0)
     if u == "week":
         day = ref + dt.timedelta(weeks=sign)
         year, week, _ = day.isocalendar()
@@ -486,6 +912,11 @@ def find_dates(text: str, published: dt.date | None) -> list[DateFound]:
             continue
         if _FULL_MONTH_DOT.search(text, f.start, f.end):
             f.end -= 1  # "5 April." ends a sentence; "Dec." keeps its point
+        week = _WEEK_OF.search(text, max(0, f.start - 40), f.start)
+        if week and f.kind == "date" and f.value and len(f.value) == 10:
+            # "the week of April 10th", "w/c Feb 4": the week holding that day
+            f.start = week.start()
+            f.value = _week_of(dt.date.fromisoformat(f.value))
         kept.append(f)
     return _join_ranges(text, kept)
 

@@ -91,7 +91,7 @@ _DIGIT_SCALE = (
 )
 NUMBER = (
     rf"(?:{_SCI}|{_DIGITS}\s+\d/\d{{1,2}}(?![\d/])|{_FRACTION}|{_DIGITS}\s*½"
-    rf"|{_DIGIT_SCALE}(?:\s+and\s+a\s+half)?"
+    rf"|{_DIGIT_SCALE}(?:\s+and\s+a\s+half)?|(?<![\w½])½"
     rf"|(?<!\w)(?:{_WORDS_NUMBER}|dozen)(?!\w))"
 )
 _GROUP_SPACE = re.compile(r"(?<=\d)[ \u202f\u00a0](?=\d{3}(?!\d))")
