@@ -20,7 +20,9 @@ user is a bound parameter; the SQL text is assembled only from fixed clauses.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -186,25 +188,29 @@ def interval(
     if qualifier in ("range", "vague"):
         if low is None and high is None:
             return None
-        return (low if low is not None else -inf, high if high is not None else inf)
+        return _widen(low if low is not None else -inf, high if high is not None else inf)
     if value is None:
         return None
     tol = _rounding(value)
     if qualifier == "about":
         tol = max(tol, 0.1 * abs(value))
     if qualifier in ("at_least", "more_than"):
-        return (value - tol, inf)
+        return _widen(value - tol, inf)
     if qualifier in ("at_most", "less_than"):
-        return (-inf, value + tol)
-    return (value - tol, value + tol)
+        return _widen(-inf, value + tol)
+    return _widen(value - tol, value + tol)
+
+
+def _widen(low: float, high: float) -> tuple[float, float]:
+    """The interval with a hair of slack for floating point: 0.1 + 0.2 is 0.3."""
+    return (low - 1e-9 * max(1.0, abs(low)), high + 1e-9 * max(1.0, abs(high)))
 
 
 def compatible(a: tuple[float, float] | None, b: tuple[float, float] | None) -> bool:
     """Two figures are compatible when some count satisfies both (None: always compatible)."""
     if a is None or b is None:
         return True
-    slack = 1e-9 * max(1.0, *(abs(x) for x in (*a, *b) if math.isfinite(x)))
-    return a[0] <= b[1] + slack and b[0] <= a[1] + slack
+    return a[0] <= b[1] and b[0] <= a[1]
 
 
 # --- results -------------------------------------------------------------------------------
@@ -511,6 +517,7 @@ class _Found:
     predicate: tuple[str, str]  # key, label
     specific: tuple[str, str]  # key, label ("", "") for anyone
     side: str = ""
+    group: str = ""
     interval: tuple[float, float] | None = None
 
 
@@ -603,7 +610,7 @@ def _group_labels(found: list[_Found]) -> None:
                 name = f"{name} [{unit}]"
             if change:
                 name += " (change)"
-            f.row = replace(f.row, group=name)
+            f.group = name
 
 
 def _specific_label(members: list[_Found], key: str) -> str:
@@ -635,7 +642,7 @@ def _spreads(found: list[_Found]) -> list[DaySpread]:
     for f in found:
         points = _points(f.row)
         if f.row.date is not None and points is not None:
-            cells[(f.row.group, f.row.date)].append((*points, f.side))
+            cells[(f.group, f.row.date)].append((*points, f.side))
     spreads: list[DaySpread] = []
     for (group, day), values in cells.items():
         sides = {side for _, _, side in values}
@@ -672,24 +679,51 @@ def _flags(found: list[_Found], window: int) -> list[FigureFlag]:
     days: dict[str, dict[int, list[_Found]]] = defaultdict(lambda: defaultdict(list))
     for f in found:
         if f.row.date is not None and f.interval is not None:
-            days[f.row.group][dt.date.fromisoformat(f.row.date).toordinal()].append(f)
+            days[f.group][dt.date.fromisoformat(f.row.date).toordinal()].append(f)
     flags: list[FigureFlag] = []
     for by_day in days.values():
         for ordinal, members in by_day.items():
             near = [
                 o for d in range(ordinal - window, ordinal + window + 1) for o in by_day.get(d, ())
             ]
+            # by lowest count, with the running highest: a figure above every interval that
+            # starts below its top overlaps nothing (most flags need no scan)
+            near.sort(key=lambda o: _bounds(o)[0])
+            lows = [_bounds(o)[0] for o in near]
+            top = list(itertools.accumulate((_bounds(o)[1] for o in near), max))
+            said: list[tuple[str, str, int | None]] | None = None
             for f in members:
-                others = [o for o in near if o.side != f.side and not _copies(o.row, f.row)]
-                if not others or any(compatible(f.interval, o.interval) for o in others):
-                    continue
-                said = sorted({(o.row.figure, o.side) for o in others}, key=lambda p: (p[1], p[0]))
-                listed = [f"{figure} ({side})" for figure, side in said[:_MAX_OTHERS]]
-                if len(said) > _MAX_OTHERS:
-                    listed.append(f"and {len(said) - _MAX_OTHERS} more")
+                low, high = _bounds(f)
+                k = bisect.bisect_right(lows, high)
+                if (
+                    k
+                    and top[k - 1] >= low
+                    and any(
+                        o.side != f.side and not _copies(o.row, f.row) and _bounds(o)[1] >= low
+                        for o in near[k - 1 :: -1]  # the nearest below first
+                    )
+                ):
+                    continue  # another outlet gives a compatible figure
+                if said is None:
+                    said = sorted(
+                        {(o.side, o.row.figure, o.row.copy_group) for o in near},
+                        key=lambda t: (t[0], t[1], t[2] if t[2] is not None else -1),
+                    )
+                mine = f.row.copy_group
+                others = list(
+                    dict.fromkeys(
+                        f"{figure} ({side})"
+                        for side, figure, group in said
+                        if side != f.side and (mine is None or group != mine)
+                    )
+                )
+                if not others:
+                    continue  # no one else gives a figure: nothing to compare
+                if len(others) > _MAX_OTHERS:
+                    others = [*others[:_MAX_OTHERS], f"and {len(others) - _MAX_OTHERS} more"]
                 flags.append(
                     FigureFlag(
-                        group=f.row.group,
+                        group=f.group,
                         date=f.row.date or "",
                         figure=f.row.figure,
                         by=f.side,
@@ -697,11 +731,16 @@ def _flags(found: list[_Found], window: int) -> list[FigureFlag]:
                         asserted_by=f.row.asserted_by,
                         document_id=f.row.document_id,
                         claim_id=f.row.claim_id,
-                        others=listed,
+                        others=others,
                     )
                 )
     flags.sort(key=lambda g: (g.group, g.date, g.document_id, g.claim_id))
     return flags
+
+
+def _bounds(f: _Found) -> tuple[float, float]:
+    assert f.interval is not None
+    return f.interval
 
 
 def find_figures(
@@ -813,7 +852,7 @@ def find_figures(
     shown_found = sorted(
         (f for f in found if shown(f.row)),
         key=lambda f: (
-            f.row.group,
+            f.group,
             f.row.date is None,
             f.row.date or "",
             f.row.document_id,
@@ -822,10 +861,11 @@ def find_figures(
     )
     rows: list[FigureRow] = []
     for f in shown_found:
-        spread = spread_of.get((f.row.group, f.row.date or ""))
+        spread = spread_of.get((f.group, f.row.date or ""))
         rows.append(
             replace(
                 f.row,
+                group=f.group,
                 day_low=spread.low if spread else None,
                 day_high=spread.high if spread else None,
                 day_ratio=spread.ratio if spread else None,
