@@ -10,6 +10,7 @@ The schema is described in docs/CORPUS.md; it opens in Datasette as it is.
 from __future__ import annotations
 
 from .db import DEFAULT_DB, PutResult, Store, StoreError, connect, content_hash
+from .entities import CorpusEntity, Overrides, link_rows
 from .figures import DaySpread, FigureFlag, FigureRow, Figures
 from .loader import IngestStats, ingest
 from .migrations import MIGRATIONS, migrate
@@ -19,12 +20,14 @@ __all__ = [
     "DEFAULT_DB",
     "MIGRATIONS",
     "Corpus",
+    "CorpusEntity",
     "DaySpread",
     "FigureFlag",
     "FigureRow",
     "Figures",
     "IngestStats",
     "OutletRow",
+    "Overrides",
     "PutResult",
     "QuoteRow",
     "SpeakerRow",
@@ -33,6 +36,7 @@ __all__ = [
     "connect",
     "content_hash",
     "ingest",
+    "link_rows",
     "migrate",
     "open_corpus",
 ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..types import Document, ErrorRecord, Record
 from .db import PutResult, Store, connect, content_hash, find_document
+from .entities import link_pending
 from .syndication import index_pending
 
 __all__ = ["IngestStats", "ingest"]
@@ -151,6 +152,7 @@ def ingest(
         first = next(todo, None)
         if first is None:  # nothing new: no model to load, no pool to start
             index_pending(store)  # syndication: documents stored but not grouped yet
+            link_pending(store)  # entities across articles, when stale (store/entities.py)
             return stats
         results = analyze_documents(
             itertools.chain([first], todo), workers=workers, batch_size=batch_size
@@ -180,4 +182,5 @@ def ingest(
                 close()
             todo.close()
         index_pending(store)  # syndication groups of the new documents (store/syndication.py)
+        link_pending(store)  # entities across articles (store/entities.py)
     return stats

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from ..errors import OnrecordError
 from .db import StoreError, connect, store_error
+from .entities import CorpusEntity
 from .figures import By, Figures, find_figures
 from .migrations import pending_migrations
 
@@ -426,6 +427,28 @@ class Corpus:
             window=window,
             exact=exact,
         )
+
+    def corpus_entities(
+        self,
+        *,
+        type: str | None = None,  # noqa: A002 - the name of the column and the option
+        min_mentions: int = 1,
+        overrides: str | os.PathLike[str] | None = None,
+    ) -> list[CorpusEntity]:
+        """Entities across articles, most documents first: one person under all their
+        spellings (``variants``), with documents, outlets, mentions and roles. ``overrides``:
+        a file of merge/split lines. See ``store/entities.py`` and docs/CORPUS.md."""
+        from .entities import corpus_entities, load_overrides
+
+        try:
+            return corpus_entities(
+                self.conn,
+                type=type,
+                min_mentions=min_mentions,
+                overrides=load_overrides(overrides),
+            )
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
 
 
 def open_corpus(path: str | os.PathLike[str] = "onrecord.db") -> Corpus:
