@@ -335,16 +335,22 @@ def _parse_term(term: str, exact: bool) -> list[_Term]:
     return parsed
 
 
-def _like_prefix(s: str) -> str:
-    """A substring every written form of a word with stem ``s`` holds ("casualti" -> "casualt")."""
+def _cores(s: str) -> list[str]:
+    """Substrings of which every written form of a word with stem ``s`` holds one: the stem
+    without a final "i" ("casualti" -> "casualt": casualty, casualties), and the irregular
+    forms ("di": dying; "man": men)."""
     core = s[:-1] if len(s) > 2 and s.endswith("i") else s
+    irregular = [w for w, st in _IRREGULAR.items() if st == s and core not in w]
+    return sorted({core, *irregular})
+
+
+def _like(core: str) -> str:
     escaped = core.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def _glob_word_start(s: str) -> str:
-    """A GLOB pattern for a word starting with the stem's letters after a non-letter."""
-    core = s[:-1] if len(s) > 2 and s.endswith("i") else s
+def _glob_word_start(core: str) -> str:
+    """A GLOB pattern for a word starting with ``core`` after a non-letter."""
     # stems are letters and apostrophes: nothing GLOB reads as syntax
     return "*[^a-z]" + "".join(ch for ch in core if ch not in "*?[]") + "*"
 
@@ -372,13 +378,13 @@ def _candidates(
     n = 0
     for t in terms:
         alternatives: list[str] = []
-        for s in sorted(t.alternatives):
+        for core in sorted({c for s in t.alternatives for c in _cores(s)}):
             name = f"p{n}"
             n += 1
-            params[name] = _like_prefix(s)
+            params[name] = _like(core)
             clause = _MATCH_FIELDS.format(p=name)
             if not exact:
-                params[f"{name}_glob"] = _glob_word_start(s)
+                params[f"{name}_glob"] = _glob_word_start(core)
                 clause += _MATCH_CONTEXT.format(p=name)
             alternatives.append(clause)
         clauses.append("(" + " OR ".join(alternatives) + ")")
