@@ -167,7 +167,9 @@ def _print_table(found: Figures, out: IO[str]) -> None:
     for spread in found.spreads:
         console.print("  " + spread_line(spread, sides), markup=False)
     console.print()
-    when = "on the same day" if found.window == 0 else f"within {found.window} days"
+    when = {0: "on the same day", 1: "within 1 day"}.get(
+        found.window, f"within {found.window} days"
+    )
     console.print(
         f"⚑ Figures no other {sides[:-1]} gives {when} (while others give one):", markup=False
     )
@@ -192,7 +194,9 @@ def spread_line(spread: DaySpread, sides: str) -> str:
 
 def flag_line(flag: FigureFlag) -> str:
     """One line for people: the figure, who gave it, where, and what the others said."""
-    who = flag.by if flag.by == flag.asserted_by else f"{flag.by}, {flag.asserted_by}"
+    outlet = flag.outlet or "(unknown outlet)"
+    # --by outlet: the outlet, then who it says gave the figure; --by source: who, then where
+    who = f"{outlet}, {flag.asserted_by}" if flag.by == outlet else f"{flag.by}, in {outlet}"
     return (
         f"{flag.date}  {flag.group}: {' '.join(flag.figure.split())} ({who}; "
         f"{flag.document_id} {flag.claim_id}); others: {'; '.join(flag.others)}"
