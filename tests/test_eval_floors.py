@@ -24,20 +24,23 @@ POLNEAR = SHARED / "data" / "polnear"
 #: textacy floors sit just under its measured figures: textacy and the spaCy model are
 #: pinned, so a drop there means the harness (reader, mapping or matching) broke.
 FLOORS: dict[tuple[str, str, str, str], float] = {
-    ("onrecord", "content", "direct", "partial_f1"): 0.85,
-    ("onrecord", "content", "direct", "exact_f1"): 0.71,
-    ("onrecord", "content", "indirect", "partial_f1"): 0.53,
-    ("onrecord", "content", "all", "partial_f1"): 0.635,
-    ("onrecord", "cue", "direct", "partial_f1"): 0.805,
-    ("onrecord", "cue", "indirect", "partial_f1"): 0.55,
-    ("onrecord", "cue", "all", "partial_f1"): 0.635,
-    ("onrecord", "source", "direct", "partial_f1"): 0.82,
-    ("onrecord", "source", "indirect", "partial_f1"): 0.585,
-    ("onrecord", "source", "all", "partial_f1"): 0.665,
-    ("onrecord", "attribution", "direct", "partial_f1"): 0.775,
-    ("onrecord", "attribution", "indirect", "partial_f1"): 0.49,
-    ("onrecord", "attribution", "all", "partial_f1"): 0.585,
-    ("onrecord", "attribution", "all", "partial_precision"): 0.715,
+    ("onrecord", "content", "direct", "partial_f1"): 0.86,
+    ("onrecord", "content", "direct", "exact_f1"): 0.715,
+    ("onrecord", "content", "indirect", "partial_f1"): 0.575,
+    ("onrecord", "content", "all", "partial_f1"): 0.655,
+    ("onrecord", "cue", "direct", "partial_f1"): 0.81,
+    ("onrecord", "cue", "indirect", "partial_f1"): 0.575,
+    ("onrecord", "cue", "all", "partial_f1"): 0.64,
+    ("onrecord", "source", "direct", "partial_f1"): 0.83,
+    ("onrecord", "source", "indirect", "partial_f1"): 0.615,
+    ("onrecord", "source", "all", "partial_f1"): 0.68,
+    ("onrecord", "attribution", "direct", "partial_f1"): 0.78,
+    ("onrecord", "attribution", "indirect", "partial_f1"): 0.515,
+    ("onrecord", "attribution", "all", "partial_f1"): 0.595,
+    # the cue frames learned on train (resources/cue_frames.tsv) trade precision for recall:
+    # 71.8 -> 62.7 precision for 49.9 -> 56.8 recall, F1 58.9 -> 59.6; this floor guards the
+    # new balance
+    ("onrecord", "attribution", "all", "partial_precision"): 0.62,
     ("textacy", "content", "direct", "partial_f1"): 0.41,
     ("textacy", "cue", "direct", "partial_f1"): 0.42,
     ("textacy", "source", "direct", "partial_f1"): 0.37,

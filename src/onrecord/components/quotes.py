@@ -185,6 +185,40 @@ def _subtree_range(tok: Token, exclude: set[int] | None = None) -> tuple[int, in
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
+#: Trailing elements a content leaves out when a comma or dash sets them off: the author's
+#: background (", who has a delegate lead", ", where he trailed"). Appositions, participles
+#: and adverbial clauses were tried too: on PolNeAR train they cost as much as they gained.
+_TRAILING_DEPS = frozenset({"relcl"})
+_SET_OFF = frozenset({",", "—", "–", "-", "--", ";", "("})
+
+
+def _content_range(comp: Token, last: Token | None = None) -> tuple[int, int]:
+    """The content governed by ``comp`` (through ``last``'s subtree, when the parser split
+    it in two), kept conservative as the guidelines ask: a trailing relative clause set off
+    by a comma is the author's background, not what the source said."""
+    doc = comp.doc
+    first_i = comp.left_edge.i
+    end_i = (last or comp).right_edge.i
+    while end_i > first_i and (doc[end_i].is_punct or doc[end_i].is_space):
+        end_i -= 1
+    cut = end_i + 1
+    for t in doc[first_i : end_i + 1]:
+        if t.i == comp.i or t.left_edge.i <= first_i or t.i > end_i:
+            continue
+        reaches_end = t.right_edge.i >= end_i or all(
+            x.is_punct or x.is_space for x in doc[t.right_edge.i + 1 : end_i + 1]
+        )
+        if not reaches_end:
+            continue
+        before = doc[t.left_edge.i - 1]
+        if t.dep_ in _TRAILING_DEPS and before.text in _SET_OFF:
+            cut = min(cut, t.left_edge.i - 1)
+    toks = _trim_punct(list(doc[first_i:cut]))
+    if not toks:
+        return comp.idx, comp.idx + len(comp.text)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
 def _trim_punct(toks: list[Token]) -> list[Token]:
     while toks and (toks[0].is_punct or toks[0].is_space):
         toks = toks[1:]
@@ -963,7 +997,7 @@ def _noun_cue(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
     toks = list(clause.subtree)
     if any(index.in_quote[t.i] >= 0 for t in toks) or len(toks) < 4:
         return None
-    start, end = _subtree_range(clause)
+    start, end = _content_range(clause)
     content = (start, _trim_end(index.text, start, end))
     return Attribution(
         kind="indirect",
@@ -976,22 +1010,18 @@ def _noun_cue(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
     )
 
 
-def _append_sourceless(
-    out: list[Attribution], doc: Doc, index: _Index, verb: Token, comp: Token | None
-) -> None:
+def _sourceless(index: _Index, verb: Token, comp: Token | None) -> Attribution | None:
     if comp is None or any(index.in_quote[t.i] >= 0 for t in comp.subtree):
-        return
-    start, end = _subtree_range(comp)
+        return None
+    start, end = _content_range(comp)
     content = (start, _trim_end(index.text, start, end))
-    out.append(
-        Attribution(
-            kind="indirect",
-            content=content,
-            parts=[content],
-            cue=_cue_range(verb),
-            source=None,
-            confidence=0.4,
-        )
+    return Attribution(
+        kind="indirect",
+        content=content,
+        parts=[content],
+        cue=_cue_range(verb),
+        source=None,
+        confidence=0.4,
     )
 
 
@@ -1002,6 +1032,179 @@ def _animate(subj: Token) -> bool:
     if subj.pos_ == "PROPN" or subj.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}:
         return True
     return subj.lemma_.lower() in _HUMAN_NOUNS or subj.lower_ in _HUMAN_NOUNS
+
+
+# --- learned cue frames ---------------------------------------------------------------------
+
+#: A frame is a cue word with the slot holding its content: ``dobj`` (X endorsed [Y]),
+#: ``prep:about`` (X talked about [Y]), ``xcomp`` (X decided [to …]), ``ccomp`` (X hoped
+#: [he would …]); for nouns ``nprep:of`` (X's criticism of [Y]) and ``nacl`` (X's decision
+#: [to …]). Their reliability is counted on PolNeAR train by eval/cue_frames.py.
+_FRAME_MIN_SEEN = 3
+_FRAME_MIN_RELIABILITY = 0.4
+
+
+@lru_cache(maxsize=1)
+def cue_frames() -> dict[tuple[str, str], float]:
+    """(lemma, frame) -> share of its occurrences that attribute content, for the reliable
+    frames of resources/cue_frames.tsv."""
+    out: dict[tuple[str, str], float] = {}
+    for row in read_tsv("cue_frames.tsv"):
+        seen, matched = int(row["seen"]), int(row["matched"])
+        if seen >= _FRAME_MIN_SEEN and matched / seen >= _FRAME_MIN_RELIABILITY:
+            out[(row["lemma"], row["frame"])] = matched / seen
+    return out
+
+
+@lru_cache(maxsize=1)
+def _frame_lemmas() -> frozenset[str]:
+    return frozenset(lemma for lemma, _ in cue_frames())
+
+
+@dataclass(slots=True)
+class FrameCandidate:
+    frame: str
+    content: tuple[int, int]
+    cue: tuple[int, int]
+    source_tok: Token | None
+    words: int
+
+
+#: Nouns naming an act or artefact of expression: "issued a statement", "gave a speech" name
+#: the act, not what was said (the guidelines: "John made a statement" is no attribution).
+_UTTERANCE_NOUNS = _NOUN_CUES | frozenset(
+    "speech remark remarks comment comments question questions interview message letter tweet "
+    "post address word words story book article note op-ed memo release conference call "
+    "testimony briefing appearance answer response reply".split()
+)
+
+
+def _names_an_utterance(root: Token) -> bool:
+    """The slot holds only a noun of expression ("a statement", "his first formal statement
+    on the collapse" is still the act), not a content."""
+    return root.pos_ == "NOUN" and root.lemma_.lower() in _UTTERANCE_NOUNS
+
+
+def _span_range(first: Token, last: Token) -> tuple[int, int]:
+    return first.idx, last.idx + len(last.text)
+
+
+def frame_candidates(doc: Doc, tok: Token, in_quote: list[int]) -> list[FrameCandidate]:
+    """Every frame ``tok`` opens, with its content, cue and source (the frames of a verb
+    need its subject; a noun's source is its possessor, or the subject of the verb it is the
+    object of: "X expressed support for Y")."""
+    out: list[FrameCandidate] = []
+    if tok.pos_ == "VERB":
+        subj = _subject(tok, in_quote)
+        if subj is None or subj.lower_ in {"it", "there"} or subj.dep_ == "nsubjpass":
+            return out  # the subject of a passive ("X is known to …") is not its source
+        for child in tok.rights:
+            frame = None
+            content_root: Token | None = None
+            cue_end = tok
+            if child.dep_ == "dobj":
+                frame, content_root = "dobj", child
+            elif child.dep_ == "prep":
+                pobj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
+                if pobj is not None:
+                    frame, content_root, cue_end = f"prep:{child.lower_}", pobj, child
+            elif child.dep_ == "xcomp" and any(
+                a.dep_ == "aux" and a.lower_ == "to" for a in child.children
+            ):
+                frame, content_root = "xcomp", child
+            elif child.dep_ == "ccomp":
+                frame, content_root = "ccomp", child
+            if frame is None or content_root is None or _names_an_utterance(content_root):
+                continue
+            start, end = _content_range(content_root)
+            if frame == "xcomp":
+                start = min(start, content_root.left_edge.idx)
+            cue_start = _cue_range(tok)[0]
+            out.append(
+                FrameCandidate(
+                    frame,
+                    (start, end),
+                    (cue_start, cue_end.idx + len(cue_end.text)),
+                    subj,
+                    sum(1 for t in content_root.subtree if not t.is_punct),
+                )
+            )
+    elif tok.pos_ == "NOUN":
+        source: Token | None = next((c for c in tok.children if c.dep_ == "poss"), None)
+        cue_start_tok = tok
+        if tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+            verb_subj = _subject(tok.head, in_quote)
+            if verb_subj is not None and source is None:
+                source = verb_subj
+                cue_start_tok = doc[_cue_start_i(tok.head)]
+        for child in tok.rights:
+            if child.dep_ == "prep":
+                pobj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
+                if pobj is None:
+                    continue
+                frame, content_root, cue_end = f"nprep:{child.lower_}", pobj, child
+            elif child.dep_ == "acl" and any(
+                a.dep_ == "aux" and a.lower_ == "to" for a in child.children
+            ):
+                frame, content_root, cue_end = "nacl", child, tok
+            else:
+                continue
+            if _names_an_utterance(content_root):
+                continue
+            start, end = _content_range(content_root)
+            if frame == "nacl":
+                start = min(start, content_root.left_edge.idx)
+            out.append(
+                FrameCandidate(
+                    frame,
+                    (start, end),
+                    _span_range(cue_start_tok, cue_end),
+                    source,
+                    sum(1 for t in content_root.subtree if not t.is_punct),
+                )
+            )
+    return out
+
+
+def _cue_start_i(verb: Token) -> int:
+    i = verb.i
+    while (
+        i - 1 >= verb.sent.start
+        and verb.doc[i - 1].dep_ in {"aux", "neg", "auxpass", "advmod"}
+        and verb.doc[i - 1].head.i == verb.i
+    ):
+        i -= 1
+    return i
+
+
+def _learned_frame(doc: Doc, index: _Index, tok: Token) -> Attribution | None:
+    """The most reliable learned frame ``tok`` opens, as an attribution (or None)."""
+    frames = cue_frames()
+    lemma = tok.lemma_.lower()
+    if lemma not in _frame_lemmas():
+        return None
+    best: tuple[float, FrameCandidate] | None = None
+    for cand in frame_candidates(doc, tok, index.in_quote):
+        rel = frames.get((lemma, cand.frame))
+        if rel is None or (best is not None and rel <= best[0]):
+            continue
+        best = (rel, cand)
+    if best is None:
+        return None
+    rel, cand = best
+    toks = index.tokens_between(*cand.content)
+    if any(index.in_quote[t] >= 0 for t in toks):
+        return None
+    src = cand.source_tok
+    return Attribution(
+        kind="indirect",
+        content=cand.content,
+        parts=[cand.content],
+        cue=cand.cue,
+        source=_source_range(src) if src is not None else None,
+        confidence=round(0.3 + 0.3 * rel, 3),
+        source_head=src.i if src is not None else -1,
+    )
 
 
 def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution]:
@@ -1015,106 +1218,116 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
             if att is not None:
                 out.append(att)
             continue
+        att = None
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in _NOUN_CUES:
             att = _noun_cue(doc, index, tok)
-            if att is not None:
-                out.append(att)
-            continue
-        if tok.pos_ not in {"VERB", "AUX"} and not tok.tag_.startswith("VB"):
-            continue
-        lemma = tok.lemma_.lower()
-        cls = lexicon.get(lemma)
-        comp = next((c for c in tok.children if c.dep_ in _CLAUSE_DEPS), None)
-        confidence = 0.7 if cls == "speech" else 0.5
-        if comp is not None and cls is None:
-            # any verb taking a "that"/"whether" clause from an animate subject reports a
-            # statement or belief (PolNeAR's long tail: "X argued/insisted/feared that …")
-            if not any(
-                c.dep_ == "mark" and c.lower_ in {"that", "whether", "if"} for c in comp.children
-            ):
-                continue
-            confidence = 0.45
-        obj_range: tuple[int, int] | None = None
-        cue_range: tuple[int, int] | None = None
-        if comp is None and lemma == "be":
-            # "X is confident that …", "X was critical of …": a stance held by X
-            adj = next((c for c in tok.children if c.dep_ == "acomp" and c.pos_ == "ADJ"), None)
-            inner = None
-            if adj is not None:
-                inner = next(
-                    (
-                        c
-                        for c in adj.children
-                        if c.dep_ == "ccomp"
-                        or (c.dep_ == "prep" and c.lower_ in {"about", "of", "that", "over"})
-                    ),
-                    None,
-                )
-            if adj is not None and inner is not None:
-                comp, confidence = inner, 0.45
-                cue_range = (tok.idx, adj.idx + len(adj.text))
-        if comp is None and (cls is not None or lemma in _STANCE_VERBS):
-            obj_range = _object_content(doc, tok)
-            if obj_range is not None:
-                confidence = 0.4
-        if comp is None and obj_range is None and lemma in _INTENT_VERBS:
-            comp = next(
+        elif tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB"):
+            att = _verb_cue(doc, index, tok, used_verbs, lexicon)
+        if att is None and tok.pos_ in {"VERB", "NOUN"}:
+            att = _learned_frame(doc, index, tok)
+        if att is not None:
+            out.append(att)
+    return out
+
+
+def _verb_cue(
+    doc: Doc, index: _Index, tok: Token, used_verbs: set[int], lexicon: dict[str, str]
+) -> Attribution | None:
+    """Indirect speech, a stance or an intention with ``tok`` as its cue verb."""
+    lemma = tok.lemma_.lower()
+    cls = lexicon.get(lemma)
+    comp = next((c for c in tok.children if c.dep_ in _CLAUSE_DEPS), None)
+    confidence = 0.7 if cls == "speech" else 0.5
+    if comp is not None and cls is None:
+        # any verb taking a "that"/"whether" clause from an animate subject reports a
+        # statement or belief (PolNeAR's long tail: "X argued/insisted/feared that …")
+        if not any(
+            c.dep_ == "mark" and c.lower_ in {"that", "whether", "if"} for c in comp.children
+        ):
+            return None
+        confidence = 0.45
+    obj_range: tuple[int, int] | None = None
+    cue_range: tuple[int, int] | None = None
+    if comp is None and lemma == "be":
+        # "X is confident that …", "X was critical of …": a stance held by X
+        adj = next((c for c in tok.children if c.dep_ == "acomp" and c.pos_ == "ADJ"), None)
+        inner = None
+        if adj is not None:
+            inner = next(
                 (
                     c
-                    for c in tok.children
-                    if c.dep_ == "xcomp"
-                    and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
+                    for c in adj.children
+                    if c.dep_ == "ccomp"
+                    or (c.dep_ == "prep" and c.lower_ in {"about", "of", "that", "over"})
                 ),
                 None,
             )
-            confidence = 0.45
-        if obj_range is None and (comp is None or (cls is None and confidence != 0.45)):
-            continue
-        subj = _subject(tok, index.in_quote)
-        if subj is not None and subj.lower_ == "it" and tok.tag_ == "VBN" and cls is not None:
-            # "it was reported that …", "it is believed that …": an attribution with no source
-            _append_sourceless(out, doc, index, tok, comp)
-            continue
-        if subj is None or subj.lower_ in {"it", "there"}:
-            continue
-        if confidence < 0.5 and not _animate(subj):
-            continue  # the open-ended rules need a subject that can hold a view
+        if adj is not None and inner is not None:
+            comp, confidence = inner, 0.45
+            cue_range = (tok.idx, adj.idx + len(adj.text))
+    if comp is None and (cls is not None or lemma in _STANCE_VERBS):
+        obj_range = _object_content(doc, tok)
         if obj_range is not None:
-            comp_toks = [
-                t for t in doc[index.token_after(obj_range[0]) : index.token_after(obj_range[1])]
-            ]
-            rng = obj_range
-        else:
-            assert comp is not None
-            rng = _subtree_range(comp, exclude=None)
-            comp_toks = list(comp.subtree)
-        # a quote inside the reported clause whose cue is another verb (Shoukry said Blinken
-        # had promised ‘…’): the clause is a mixed quote, the inner one is nested in it
-        kind = "indirect"
-        if any(index.in_quote[t.i] >= 0 for t in comp_toks):
-            inner_cues = [t for t in comp_toks if t.i in used_verbs]
-            if not any(lexicon.get(t.lemma_.lower()) == "speech" for t in inner_cues):
-                continue  # no quote of its own inside, said by someone: not a nesting
-            kind = "mixed"
-        words = [t for t in comp_toks if not t.is_punct]
-        if len(words) < 3:
-            continue
-        end = _trim_end(index.text, rng[0], rng[1])
-        while kind == "mixed" and end < len(index.text) and index.text[end] in QUOTE_CHARS:
-            end += 1  # the closing mark of the quote the clause ends with
-        content = (rng[0], end)
-        out.append(
-            Attribution(
-                kind=kind,
-                content=content,
-                parts=[content],
-                cue=cue_range or _cue_range(tok),
-                source=_source_range(subj),
-                confidence=confidence,
-                source_head=subj.i,
-            )
+            confidence = 0.4
+    if comp is None and obj_range is None and lemma in _INTENT_VERBS:
+        comp = next(
+            (
+                c
+                for c in tok.children
+                if c.dep_ == "xcomp"
+                and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
+            ),
+            None,
         )
-    return out
+        confidence = 0.45
+    if obj_range is None and (comp is None or (cls is None and confidence != 0.45)):
+        return None
+    subj = _subject(tok, index.in_quote)
+    if subj is not None and subj.lower_ == "it" and tok.tag_ == "VBN" and cls is not None:
+        # "it was reported that …", "it is believed that …": an attribution with no source
+        return _sourceless(index, tok, comp)
+    if subj is None or subj.lower_ in {"it", "there"}:
+        return None
+    if confidence < 0.5 and not _animate(subj):
+        return None  # the open-ended rules need a subject that can hold a view
+    if obj_range is not None:
+        comp_toks = [
+            t for t in doc[index.token_after(obj_range[0]) : index.token_after(obj_range[1])]
+        ]
+        rng = obj_range
+    else:
+        assert comp is not None
+        # the parser may split one reported clause into two ccomps ("say they do n't know")
+        last = None
+        if comp.dep_ == "ccomp" and comp.i > tok.i:
+            more = [c for c in tok.rights if c.dep_ == "ccomp" and c.i > comp.i]
+            last = more[-1] if more else None
+        rng = _content_range(comp, last)
+        comp_toks = list(doc[comp.left_edge.i : (last or comp).right_edge.i + 1])
+    # a quote inside the reported clause whose cue is another verb (Shoukry said Blinken
+    # had promised ‘…’): the clause is a mixed quote, the inner one is nested in it
+    kind = "indirect"
+    if any(index.in_quote[t.i] >= 0 for t in comp_toks):
+        inner_cues = [t for t in comp_toks if t.i in used_verbs]
+        if not any(lexicon.get(t.lemma_.lower()) == "speech" for t in inner_cues):
+            return None  # no quote of its own inside, said by someone: not a nesting
+        kind = "mixed"
+    words = [t for t in comp_toks if not t.is_punct]
+    if len(words) < 3:
+        return None
+    end = _trim_end(index.text, rng[0], rng[1])
+    while kind == "mixed" and end < len(index.text) and index.text[end] in QUOTE_CHARS:
+        end += 1  # the closing mark of the quote the clause ends with
+    content = (rng[0], end)
+    return Attribution(
+        kind=kind,
+        content=content,
+        parts=[content],
+        cue=cue_range or _cue_range(tok),
+        source=_source_range(subj),
+        confidence=confidence,
+        source_head=subj.i,
+    )
 
 
 def _mark_nesting(results: list[Attribution]) -> None:
