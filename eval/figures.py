@@ -402,8 +402,8 @@ def table(result: dict[str, Any]) -> str:
         f"(+{100 * tm['share']:.1f}%)"
     )
     shares = ", ".join(
-        f"{kind} {p}/{t} ({p / t:.0%}; {x} out of scope)"
-        for kind, (p, t, x) in result["recognizers"].items()
+        f"{kind} {p}/{t} ({p / t:.0%}; all copied cases {a}/{t + x})"
+        for kind, (p, t, x, a) in result["recognizers"].items()
     )
     lines.append(f"Recognizers-Text specs passed: {shares}")
     return "\n".join(lines)
@@ -637,6 +637,11 @@ def _last_n_units(case: dict[str, Any]) -> bool:
     )
 
 
+def _result_text(pattern: str) -> Callable[[dict[str, Any]], bool]:
+    rx = re.compile(pattern, re.IGNORECASE)
+    return lambda case: any(rx.search(r["Text"]) for r in case["Results"])
+
+
 OUT_OF_SCOPE: list[tuple[str, Callable[[dict[str, Any]], bool], str]] = [
     (
         "number",
@@ -707,6 +712,25 @@ OUT_OF_SCOPE: list[tuple[str, Callable[[dict[str, Any]], bool], str]] = [
     ),
     (
         "date",
+        _result_text(r"^the\s+(?:day|week|month|year)(?:\s+(?:after|before))?$"),
+        "a bare 'the day', 'the week', 'the year', 'the day after': in news it names a period "
+        "of the story as often as the current one ('the year before independence', 'the day "
+        "after the vote'); onrecord does not resolve it to the publication date",
+    ),
+    (
+        "date",
+        _result_text(r"^\S+\s+(?:days|weeks|months|years)\s+later$"),
+        "'3 weeks later' counts from an event of the story, not from the publication date; "
+        "onrecord leaves it unresolved (docs/FIGURES.md, known gaps)",
+    ),
+    (
+        "date",
+        _result_text(r"^(?:\d+(?:d|w|y|p|ampm)|\d+:\d\da|otd|eoy)$"),
+        "chat shorthand ('10d', '3y', '7p', '9:00a', 'otd', 'eoy'): not news register, and "
+        "ambiguous in it ('7p' is seven pence, '10y' a bond tenor)",
+    ),
+    (
+        "date",
         _vague_count,
         "'a few', 'several', 'some' units: the spec reads them as 3; onrecord leaves a vague "
         "count unresolved (value null)",
@@ -718,14 +742,16 @@ def in_scope(kind: str, case: dict[str, Any]) -> bool:
     return not any(k == kind and test(case) for k, test, _ in OUT_OF_SCOPE)
 
 
-def spec_shares() -> dict[str, tuple[int, int, int]]:
-    """(passed, total in scope, excluded) per kind of Recognizers-Text case."""
+def spec_shares() -> dict[str, tuple[int, int, int, int]]:
+    """Per kind of Recognizers-Text case: (passed, cases in scope, cases out of scope, passed
+    among all copied cases, out of scope included)."""
     out = {}
     for kind, (name, check) in SPEC_FILES.items():
         cases = json.loads((SPECS / name).read_text(encoding="utf-8"))
+        ok = [_safe(check, c) for c in cases]
         scored = [c for c in cases if in_scope(kind, c)]
-        passed = sum(1 for c in scored if _safe(check, c))
-        out[kind] = (passed, len(scored), len(cases) - len(scored))
+        passed = sum(1 for c, good in zip(cases, ok, strict=True) if good and in_scope(kind, c))
+        out[kind] = (passed, len(scored), len(cases) - len(scored), sum(ok))
     return out
 
 

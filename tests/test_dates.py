@@ -120,6 +120,15 @@ def test_relative_dates_need_a_publication_date() -> None:
         ),
         ("It starts at 7:56:30 pm.", ("7:56:30 pm", "time", "T19:56:30", None)),
         ("It cost $12 December 27.", ("December 27", "date", "2023-12-27", None)),
+        ("It starts at seven p.m.", ("seven p.m.", "time", "T19:00", None)),
+        (
+            "They came back in two thousand and fifteen.",
+            ("two thousand and fifteen", "date", "2015", None),
+        ),
+        (
+            "It runs between now and May 5.",
+            ("between now and May 5", "range", "2023-12-21", "2024-05-05"),
+        ),
         ("They stayed two nights.", ("two nights", "duration", "P2D", None)),
         ("It lasted one hour and a half.", ("one hour and a half", "duration", "PT1.5H", None)),
     ],
@@ -160,3 +169,11 @@ def test_record_dates_use_published() -> None:
 def test_hostile_dates_never_raise(text: str) -> None:
     for f in find_dates(text, PUBLISHED):
         assert text[f.start : f.end]
+
+
+def test_two_years_joined_by_and_are_two_dates() -> None:
+    assert resolved("Sales in 2007 and 2009.") == [
+        ("2007", "date", "2007", None),
+        ("2009", "date", "2009", None),
+    ]
+    assert resolved("Sales between 2007 and 2009.")[0][1] == "range"

@@ -12,17 +12,20 @@ from __future__ import annotations
 import pytest
 from eval.figures import spec_shares
 
-FLOORS = {"number": 0.93, "range": 0.96, "date": 0.80, "duration": 0.97}
+FLOORS = {"number": 0.93, "range": 0.96, "date": 0.90, "duration": 0.97}
 
 
 @pytest.fixture(scope="module")
-def shares() -> dict[str, tuple[int, int, int]]:
+def shares() -> dict[str, tuple[int, int, int, int]]:
     return spec_shares()
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_share_at_least_floor(kind: str, shares: dict[str, tuple[int, int, int]]) -> None:
-    passed, total, excluded = shares[kind]
-    print(f"recognizers {kind}: {passed}/{total} = {passed / total:.1%} ({excluded} out of scope)")
+def test_share_at_least_floor(kind: str, shares: dict[str, tuple[int, int, int, int]]) -> None:
+    passed, total, excluded, passed_all = shares[kind]
+    print(
+        f"recognizers {kind}: {passed}/{total} = {passed / total:.1%} in scope; "
+        f"all copied cases {passed_all}/{total + excluded}"
+    )
     assert total > 0
     assert passed / total >= FLOORS[kind]

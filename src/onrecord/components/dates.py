@@ -60,6 +60,8 @@ _UNIT_WORD = (
     r"(?:decades?|years?|months?|weeks?|fortnights?|days?|nights?|hours?|hrs?|h|minutes?|mins?"
     r"|seconds?|secs?)"
 )
+# "a.m.", "pm", and the spaced "p . m ."
+_AMPM = r"(?:[ap]\s?\.\s?m\s?\.|[ap]\.?m\b)"
 _UNIT_ALIASES = {"h": "hour", "hr": "hour", "hrs": "hour", "min": "minute", "mins": "minute",
                  "sec": "second", "secs": "second"}  # fmt: skip
 
@@ -95,7 +97,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "day_month",
         re.compile(
-            rf"(?:\b(?:{_WEEKDAY}|{_WEEKDAY_SHORT}),?\s+)?(?:the\s+)?(?<![$€£¥\d.,]\s)(?<![$€£¥\d.,])\b(?:(?P<d>{_DAY})"
+            rf"(?:\b(?:{_WEEKDAY}|{_WEEKDAY_SHORT}),?\s+)?(?:the\s+)?(?<![$€£¥]\s)(?<![$€£¥\d.,])\b(?:(?P<d>{_DAY})"
             rf"(?:\s*(?:-|–|to|and)\s*(?P<d2>{_DAY}))?\s+(?:of\s+)?|(?P<dw>{_DAYW})\s+(?:day\s+)?of\s+)"
             rf"(?P<m>{_MONTH})(?!\w)(?:\s*,?\s+(?:in\s+|of\s+)?(?P<y>{_YEAR})\b)?",
             _P,
@@ -115,9 +117,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month_year",
         re.compile(
             rf"\b(?P<m>{_MONTH})(?:\s*[,/-]\s*|\s+(?:of\s+|in\s+)?)(?P<y>{_YEAR})\b"
-            rf"|\b(?P<y2>{_YEAR})(?:-(?P<mm>0?[1-9]|1[0-2])(?![\d-])|\s+(?P<m2>{_MONTH})(?!\w))"
-            rf"|(?<![\d/-])(?P<mm2>0?[1-9]|1[0-2])-(?P<y3>{_YEAR})\b",
+            rf"|\b(?P<y2>{_YEAR})\s+(?P<m2>{_MONTH})(?!\w)",
             _P,
+        ),
+    ),
+    (
+        "iso_month",
+        re.compile(
+            rf"\b(?P<y2>{_YEAR})-(?P<mm>0?[1-9]|1[0-2])(?![\d-])"
+            rf"|(?<![\d/-])(?P<mm2>0?[1-9]|1[0-2])-(?P<y3>{_YEAR})\b"
         ),
     ),
     (
@@ -211,6 +219,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "year_words",
+        re.compile(
+            r"\b(?:in|since|by|until|during|from|before|after|of)\s+(?P<yw>(?:nineteen|twenty)[\s-]+"
+            r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three"
+            r"|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+            r"|seventeen|eighteen|nineteen)|two\s+thousand(?:\s+and)?(?:\s+(?:twenty(?:[\s-]+\w+)?"
+            r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+            r"|fifteen|sixteen|seventeen|eighteen|nineteen))?)(?![\w-])",
+            _P,
+        ),
+    ),
+    (
         "month",
         re.compile(
             rf"(?:\b(?:in|since|by|until|during|early|late|of|to|from|through|mid-?|(?P<rel>this|last|next))\s*"
@@ -282,11 +302,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "time",
         re.compile(
-            r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d)(?::(?P<se>[0-5]\d))?)?\s*"
-            r"(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)"
+            r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d)(?::(?P<se>[0-5]\d))?)?\.?\s*"
+            rf"(?P<ap>{_AMPM})"
             r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?::(?P<se2>[0-5]\d))?\b(?!:?\d)"
             r"|\b(?P<h3>1[0-2]|0?[1-9])(?P<mi3>[0-5]\d)\s*(?P<ap3>a\.m\.|p\.m\.)"
-            r"|\b(?P<w>noon|midnight)\b",
+            r"|\b(?P<h4>1[0-2]|[1-9])ish\b"
+            r"|\b(?P<w>noon|mid\s?night)(?:ish)?\b",
             _P,
         ),
     ),
@@ -324,7 +345,8 @@ _PATTERNS.append(
             rf"(?:\s*o'?\s*clock)?{_part(2)}?"
             rf"|\bin\s+the\s+(?P<part0>morning|afternoon|evening)\s+(?:at\s+)?(?P<hr0>{_HOUR})"
             rf"(?:\s*o'?\s*clock)?"
-            rf"|\b(?P<hr1>{_HOUR})\s*o'?\s*clock{_part(3)}?",
+            rf"|\b(?P<hr1>{_HOUR})\s*o'?\s*clock{_part(3)}?"
+            rf"|\b(?P<hr4>{_HOUR})\s*(?P<ap4>{_AMPM})",
             _P,
         ),
     )
@@ -339,6 +361,9 @@ _WEEK_OF = re.compile(
     r"(?:\b(?:the\s+)?week\s+(?:of|beginning|commencing|starting)(?:\s+on)?|\bw/c)\s+$", _P
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|until|till|through|and)\s*$", _P)
+_BETWEEN = re.compile(r"\bbetween\s+$", _P)
+_NOW_BEFORE = re.compile(r"\bbetween\s+now\s+and\s+$", _P)
+_NOW_AFTER = re.compile(r"\s+and\s+now\b", _P)
 _RANGE_OPEN = re.compile(r"(?:\bfrom|\bbetween)\s+$", _P)
 
 
@@ -507,9 +532,10 @@ def _resolve(
         if g.get("d2"):
             return DateFound(s, e, "range", value, _iso(year, month, _day(g["d2"])))
         return DateFound(s, e, "date", value)
-    if kind == "month_year":
-        year = int(g["y"] or g["y2"] or g["y3"])
-        month = _month(g["m"] or g["m2"]) if g["m"] or g["m2"] else int(g["mm"] or g["mm2"])
+    if kind in {"month_year", "iso_month"}:
+        year = int(g.get("y") or g.get("y2") or g["y3"])
+        name = g.get("m") or g.get("m2")
+        month = _month(name) if name else int(g["mm"] or g["mm2"])
         return DateFound(s, e, "date", f"{year:04d}-{month:02d}")
     if kind == "year_range":
         if (g["sep"] or "").lower() == "and" and (g["open"] or "").lower() != "between":
@@ -522,6 +548,19 @@ def _resolve(
         return DateFound(s, e, "range", g["y"], y2)
     if kind == "year":
         return DateFound(m.start("y"), e, "date", g["y"])
+    if kind == "year_words":
+        words = re.sub(r"[\s-]+", " ", g["yw"].lower())
+        if words.startswith("two thousand"):
+            year_value = parse_number(words)
+        else:
+            century, _, rest = words.partition(" ")
+            tail = parse_number(rest)
+            year_value = (
+                None if tail is None else {"nineteen": 1900, "twenty": 2000}[century] + tail
+            )
+        if year_value is None or not 1600 <= year_value <= 2100:
+            return None
+        return DateFound(m.start("yw"), e, "date", f"{int(year_value):04d}")
     if kind == "month":
         if g["bare"]:
             g = {**g, "m": g["bare"], "rel": None}
@@ -610,8 +649,8 @@ def _resolve(
         return _quarter(g, ref, s, e)
     if kind == "time":
         if g["w"]:
-            return DateFound(s, e, "time", "T12:00" if g["w"].lower() == "noon" else "T00:00")
-        hour = int(g["h"] or g["h2"] or g["h3"])
+            return DateFound(s, e, "time", "T12:00" if g["w"].lower()[:4] == "noon" else "T00:00")
+        hour = int(g["h"] or g["h2"] or g["h3"] or g["h4"])
         minute = int(g["mi"] or g["mi2"] or g["mi3"] or 0)
         second = g["se"] or g["se2"]
         return _clock(s, e, hour, minute, g["ap"] or g["ap3"], None, second)
@@ -651,7 +690,7 @@ def _clock(
     s: int, e: int, hour: int, minute: int, ap: str | None, part: str | None, second: str | None
 ) -> DateFound | None:
     """A time of day as "Thh:mm" (":ss" when given); "pm" or "in the evening" add 12 hours."""
-    ap = (ap or "").lower().replace(".", "")
+    ap = re.sub(r"[\s.]", "", (ap or "").lower())
     if (ap == "pm" or part in {"afternoon", "evening", "night"}) and hour < 12:
         hour += 12
     if (ap == "am" or part == "morning") and hour == 12:
@@ -671,9 +710,9 @@ def _spoken_time(
 ) -> DateFound | None:
     s, e = m.span()
     part = next((g[k].lower() for k in ("part1", "part2", "part3", "part0") if g.get(k)), None)
-    ap = next((g[k] for k in ("ap1", "ap2", "ap3") if g.get(k)), None)
-    if g["hr0"] or g["hr1"]:
-        return _clock(s, e, _hour(g["hr0"] or g["hr1"]), 0, ap, part, None)
+    ap = next((g[k] for k in ("ap1", "ap2", "ap3", "ap4") if g.get(k)), None)
+    if g["hr0"] or g["hr1"] or g["hr4"]:
+        return _clock(s, e, _hour(g["hr0"] or g["hr1"] or g["hr4"]), 0, ap, part, None)
     raw = (g["mins"] or g["mins2"]).lower()
     minutes = 30 if raw == "half" else 15 if raw.endswith("quarter") else parse_number(raw)
     if minutes is None or not 0 < minutes < 60:
@@ -894,11 +933,81 @@ def _relative_unit(rel: str, unit: str, ref: dt.date | None) -> str | None:
     return f"{ref.year + sign:04d}"
 
 
+_MONTH_HINT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", _P)
+_WEEK_HINT = re.compile(r"\bweek", _P)
+
+_NTH_HINT = re.compile(r"\d(?:st|nd|rd|th)\b", _P)
+_ORDINAL_HINT = re.compile(
+    r"\d(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth|\w+teenth|\w+tieth)\b",
+    _P,
+)
+# a word every match of the pattern holds: the pattern runs only around it (speed)
+_HINTS: dict[str, re.Pattern[str]] = {
+    "day_month": _MONTH_HINT,
+    "month_day": _MONTH_HINT,
+    "month_year": _MONTH_HINT,
+    "month_range": _MONTH_HINT,
+    "named_numeric": _MONTH_HINT,
+    "month": _MONTH_HINT,
+    "day_of": re.compile(r"\bday\s+of\b", _P),
+    "week_weekday": _WEEK_HINT,
+    "week_number": _WEEK_HINT,
+    "nth_week": _WEEK_HINT,
+    "weekend": re.compile(r"weekend", _P),
+    "weekday_day": _ORDINAL_HINT,
+    "on_nth": _NTH_HINT,
+    "iso_month": re.compile(r"\d-\d"),
+    "numeric_range": re.compile(r"\d/\d"),
+    "on_numeric": re.compile(r"\d/\d"),
+    "half": re.compile(r"\d[\s-]?h[12]\b|\bh[12][\s-]?\d", _P),
+    "year_words": re.compile(r"\b(?:nineteen|twenty|thousand)\b", _P),
+    "holiday": re.compile(
+        r"christmas|boxing\s+day|new\s+year|valentine|halloween|may\s+day|workers'?\s+day"
+        r"|women'?s\s+day",
+        _P,
+    ),
+    "quarter": re.compile(r"quarter|(?:\b|(?<=\d))q[1-4]\b", _P),
+    "time": re.compile(r":[0-5]\d|(?:\b|(?<=\d))[ap](?:\s?\.\s?)?m\b|noon|night|ish\b", _P),
+    "ago": re.compile(r"\bago\b|\bfrom\s+(?:now|today)\b|\b(?:after|before)\s+today\b", _P),
+    "spoken_time": re.compile(
+        r"\b(?:past|after)\b|o'?\s?clock|\bin\s+the\s+(?:morning|afternoon|evening)"
+        r"|(?:\b|(?<=\d))[ap](?:\s?\.\s?)?m\b",
+        _P,
+    ),
+}
+_WINDOW = 80  # characters searched on either side of a hint
+
+
+def _windows(hint: re.Pattern[str], text: str) -> list[list[int]]:
+    """The stretches of ``text`` around the hint's matches, merged when they overlap."""
+    windows: list[list[int]] = []
+    for h in hint.finditer(text):
+        start, end = max(0, h.start() - _WINDOW), min(len(text), h.end() + _WINDOW)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    return windows
+
+
+def _matches(
+    kind: str, pattern: re.Pattern[str], text: str, cache: dict[str, list[list[int]]]
+) -> list[re.Match[str]]:
+    hint = _HINTS.get(kind)
+    if hint is None:
+        return list(pattern.finditer(text))
+    if hint.pattern not in cache:
+        cache[hint.pattern] = _windows(hint, text)
+    return [m for start, end in cache[hint.pattern] for m in pattern.finditer(text, start, end)]
+
+
 def find_dates(text: str, published: dt.date | None) -> list[DateFound]:
     """Dates, ranges, durations and times in ``text``, left to right, non-overlapping."""
     candidates: list[tuple[int, DateFound]] = []
+    windows: dict[str, list[list[int]]] = {}
     for priority, (kind, pattern) in enumerate(_PATTERNS):
-        for m in pattern.finditer(text):
+        for m in _matches(kind, pattern, text, windows):
             try:
                 found = _resolve(kind, m, published, _future(text, m.start()))
             except (ValueError, OverflowError, KeyError, StopIteration):
@@ -918,7 +1027,7 @@ def find_dates(text: str, published: dt.date | None) -> list[DateFound]:
             f.start = week.start()
             f.value = _week_of(dt.date.fromisoformat(f.value))
         kept.append(f)
-    return _join_ranges(text, kept)
+    return _join_ranges(text, kept, published)
 
 
 _FUTURE = re.compile(
@@ -934,12 +1043,36 @@ def _future(text: str, pos: int) -> bool:
     return _FUTURE.search(text, start, pos) is not None
 
 
-def _join_ranges(text: str, found: list[DateFound]) -> list[DateFound]:
-    """ "from Monday to Wednesday", "between 1 March and 5 April": one range."""
+def _join_ranges(text: str, found: list[DateFound], ref: dt.date | None = None) -> list[DateFound]:
+    """ "from Monday to Wednesday", "between 1 March and 5 April", "between now and May 5":
+    one range."""
     out: list[DateFound] = []
     i = 0
     while i < len(found):
         a = found[i]
+        now_before = _NOW_BEFORE.search(text, max(0, a.start - 20), a.start)
+        now_after = (
+            _NOW_AFTER.match(text, a.end)
+            if _BETWEEN.search(text, max(0, a.start - 9), a.start)
+            else None
+        )
+        if a.kind == "date" and a.value and (now_before or now_after):
+            now = ref.isoformat() if ref else None
+            value = a.value
+            if now and not a.year_given and len(value) == 10:
+                # a yearless date after "between now and" lies ahead; before "and now", behind
+                year = int(value[:4]) + (now_before is not None and value < now)
+                year -= now_before is None and value > now
+                value = _iso(year, int(value[5:7]), int(value[8:])) or value
+            if now_before:
+                out.append(DateFound(now_before.start(), a.end, "range", now, value))
+            else:
+                opener = _BETWEEN.search(text, max(0, a.start - 9), a.start)
+                start = opener.start() if opener else a.start
+                end = now_after.end() if now_after else a.end
+                out.append(DateFound(start, end, "range", value, now))
+            i += 1
+            continue
         if i + 1 < len(found):
             b = found[i + 1]
             if (
@@ -947,8 +1080,8 @@ def _join_ranges(text: str, found: list[DateFound]) -> list[DateFound]:
                 and b.kind == "date"
                 and _RANGE_JOIN.match(text[a.end : b.start])
                 and (
-                    _RANGE_OPEN.search(text[max(0, a.start - 9) : a.start])
-                    or "and" not in text[a.end : b.start]
+                    "and" not in text[a.end : b.start]
+                    or _BETWEEN.search(text, max(0, a.start - 9), a.start)
                 )
             ):
                 opener = _RANGE_OPEN.search(text[max(0, a.start - 9) : a.start])

@@ -83,16 +83,17 @@ _DIGITS = (
 )
 _SCI = r"\d+(?:\.\d+)?[eE][+-]?\d+(?!\w)"
 _FRACTION = r"(?<![\d/])\d{1,3}/\d{1,3}(?![\d/])"
-_DIGIT_SCALE = (
-    rf"{_DIGITS}(?:\s*(?:hundred|thousand)\b(?:\s+(?:and\s+)?(?:\d{{1,3}}|{_WORD})(?:\s+hundred\b)?"
+_SCALE_SUFFIX = (
+    rf"(?:\s*(?:hundred|thousand)\b(?:\s+(?:and\s+)?(?:\d{{1,3}}|{_WORD})(?:\s+hundred\b)?"
     rf"(?:\s+and\s+(?:\d{{1,2}}|{_WORD}))?(?!\w))?"
     rf"|\s*(?:million|billion|trillion|lakh|crore|dozens?|dozs?|dzs?)\b"
     rf"|\s*(?:bn|bln|mn|mln|tn|trn|tln|k)\b|(?:m|b|mil)\b)*"
 )
+# digits are read once, then what follows them: "3 1/2", "2½", "1.2bn", "5 million and a half"
 NUMBER = (
-    rf"(?:{_SCI}|{_DIGITS}\s+\d/\d{{1,2}}(?![\d/])|{_FRACTION}|{_DIGITS}\s*½"
-    rf"|{_DIGIT_SCALE}(?:\s+and\s+a\s+half)?|(?<![\w½])½"
-    rf"|(?<!\w)(?:{_WORDS_NUMBER}|dozen)(?!\w))"
+    rf"(?:{_SCI}|{_FRACTION}"
+    rf"|{_DIGITS}(?:\s+\d/\d{{1,2}}(?![\d/])|\s*½|{_SCALE_SUFFIX}(?:\s+and\s+a\s+half)?)"
+    rf"|(?<![\w½])½|(?<!\w)(?:{_WORDS_NUMBER}|dozen)(?!\w))"
 )
 _GROUP_SPACE = re.compile(r"(?<=\d)[ \u202f\u00a0](?=\d{3}(?!\d))")
 _TOKEN = re.compile(r"\d[\d,\u202f\u00a0]*(?:\.\d+)?|\.\d+|[a-z]+|½|/", re.IGNORECASE)
