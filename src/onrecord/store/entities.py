@@ -861,8 +861,9 @@ def link_rows(rows: Sequence[EntityRow], overrides: Overrides | None = None) -> 
     # first letter, and by whole-name skeleton; bare names by surname skeleton, and each
     # bare name against the full names with that surname or that first name ("Xi")
     blocks: dict[str, list[int]] = defaultdict(list)
-    by_surname: dict[str, list[int]] = defaultdict(list)
-    by_first: dict[str, list[int]] = defaultdict(list)
+    # skeleton -> token -> full names with that surname (first given name)
+    by_surname: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    by_first: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for g in persons:
         p = parsed_of[g]
         if p.bare:
@@ -870,8 +871,8 @@ def link_rows(rows: Sequence[EntityRow], overrides: Overrides | None = None) -> 
         else:
             blocks["f" + _skeleton(p.surname) + "|" + _given_class(p.given[0])].append(g)
             blocks["c" + _skeleton(p.compact)].append(g)
-            by_surname[_skeleton(p.surname)].append(g)
-            by_first[_skeleton(p.given[0])].append(g)
+            by_surname[_skeleton(p.surname)][p.surname].append(g)
+            by_first[_skeleton(p.given[0])][p.given[0]].append(g)
     relation: dict[tuple[int, int], str] = {}
 
     def relate(a: int, b: int) -> None:
@@ -883,14 +884,21 @@ def link_rows(rows: Sequence[EntityRow], overrides: Overrides | None = None) -> 
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 relate(members[x], members[y])
+    # a bare name against full names: decided once per distinct surname (first name) token
     for g in persons:
         p = parsed_of[g]
-        if p.bare:
-            key = _skeleton(p.surname)
-            for h in by_surname.get(key, ()):
-                relate(g, h)
-            for h in by_first.get(key, ()):
-                relate(g, h)
+        if not p.bare:
+            continue
+        key = _skeleton(p.surname)
+        fitting: set[int] = set()
+        for token, holders in by_surname.get(key, {}).items():
+            if _surname_match(p.surname, token, given_agree=False):
+                fitting.update(holders)
+        for token, holders in by_first.get(key, {}).items():
+            if _token_match(p.surname, token, initials=False, nicknames=False):
+                fitting.update(holders)
+        for h in fitting:
+            relation[(g, h) if g < h else (h, g)] = COMPATIBLE
 
     def docs(root: int) -> int:
         return len({d for m in uf.members[root] for d in groups[m].documents})
