@@ -65,9 +65,10 @@ def entities(
       onrecord entities --name sinwar --format jsonl
       onrecord entities --overrides names.tsv
 
-    "Yahya Sinwar", "Yehia Sinwar" and "al-Sinwar" are one person; "Hillary Clinton"
-    and "Bill Clinton" are two, and a bare "Clinton" joins one of them only when roles
-    or numbers leave no doubt (docs/CORPUS.md, "Entities across articles").
+    "Yahya Sinwar", "Yehia Sinwar" and "al-Sinwar" are one person;
+    "Hillary Clinton" and "Bill Clinton" are two, and a bare "Clinton" joins
+    one of them only when roles or numbers leave no doubt (docs/CORPUS.md,
+    "Entities across articles").
     """
     from .store import open_corpus
 

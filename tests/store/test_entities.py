@@ -451,3 +451,18 @@ def test_evaluation_floor() -> None:
     assert scores.rows >= 300
     for measure, floor in FLOORS.items():
         assert getattr(scores, measure) >= floor, (measure, getattr(scores, measure))
+
+
+def test_a_database_without_the_tables(tmp_path: Path) -> None:
+    """A database that recorded the migration before it made tables still works."""
+    db = tmp_path / "c.db"
+    _fill(db)
+    with sqlite3.connect(db) as conn:
+        for table in ("corpus_entity_links", "corpus_entities", "corpus_entities_state"):
+            conn.execute(f"DROP TABLE {table}")
+    with open_corpus(db) as corpus:
+        assert any(e.name == "Yahya Sinwar" for e in corpus.corpus_entities())
+    with Store.open(db) as store:
+        assert link_pending(store)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM corpus_entity_links").fetchone()[0] == 10
