@@ -92,7 +92,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "on_numeric",
-        re.compile(r"\bon\s+(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/])", _P),
+        # "on 11/20", "Friday 5/12": a month/day without a year only after "on" or a weekday
+        re.compile(rf"\b(?:on|{_WEEKDAY}),?\s+(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?![\d/])", _P),
     ),
     (
         "day_month",
@@ -119,13 +120,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?P<m>{_MONTH})(?:\s*[,/-]\s*|\s+(?:of\s+|in\s+)?)(?P<y>{_YEAR})\b"
             rf"|\b(?P<y2>{_YEAR})\s+(?P<m2>{_MONTH})(?!\w)",
             _P,
-        ),
-    ),
-    (
-        "iso_month",
-        re.compile(
-            rf"\b(?P<y2>{_YEAR})-(?P<mm>0?[1-9]|1[0-2])(?![\d-])"
-            rf"|(?<![\d/-])(?P<mm2>0?[1-9]|1[0-2])-(?P<y3>{_YEAR})\b"
         ),
     ),
     (
@@ -208,6 +202,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?:(?P<open>from|between)\s+)?(?P<y>{_YEAR})\s*(?P<sep>-|–|to|and|until)\s*(?P<y2>{_YEAR}|\d\d)\b",
             _P,
+        ),
+    ),
+    (
+        # after year_range: "2010-11" is a season, "2015-12" a month
+        "iso_month",
+        re.compile(
+            rf"\b(?P<y2>{_YEAR})-(?P<mm>0?[1-9]|1[0-2])(?![\d-])"
+            rf"|(?<![\d/-])(?P<mm2>0?[1-9]|1[0-2])-(?P<y3>{_YEAR})\b"
         ),
     ),
     (
@@ -804,7 +806,8 @@ def _more(
         a, b = int(g["a"]), int(g["b"])
         month, dom = (a, b) if a <= 12 else (b, a)  # US order unless the first is a day
         year_on = _closest_year(month, dom, ref, future)
-        return DateFound(m.start("a"), e, "date", _iso(year_on, month, dom), year_given=False)
+        start = m.start("a") if m.group(0)[:2].lower() == "on" else s  # "Friday 5/12"
+        return DateFound(start, e, "date", _iso(year_on, month, dom), year_given=False)
     if kind == "month_range":
         if g["m"] in _VERB_MONTHS or g["m2"] in _VERB_MONTHS:
             return None
