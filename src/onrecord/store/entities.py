@@ -900,8 +900,16 @@ def link_rows(rows: Sequence[EntityRow], overrides: Overrides | None = None) -> 
         for h in fitting:
             relation[(g, h) if g < h else (h, g)] = COMPATIBLE
 
+    # clusters no longer change once the bare names are decided: then memoise
+    settled: dict[str, dict[int, Any]] = {}
+
     def docs(root: int) -> int:
-        return len({d for m in uf.members[root] for d in groups[m].documents})
+        if "docs" in settled and root in settled["docs"]:
+            return int(settled["docs"][root])
+        n = len({d for m in uf.members[root] for d in groups[m].documents})
+        if "docs" in settled:
+            settled["docs"][root] = n
+        return n
 
     # 1. the same name, as specific on both sides (bare names among themselves too)
     same_pairs = sorted(pair for pair, rel in relation.items() if rel == SAME)
@@ -920,25 +928,16 @@ def link_rows(rows: Sequence[EntityRow], overrides: Overrides | None = None) -> 
     )
 
     def cluster_roles(root: int) -> set[Role]:
+        if "roles" in settled and root in settled["roles"]:
+            return set(settled["roles"][root])
         out: set[Role] = set()
         for m in uf.members[root]:
             out |= groups[m].roles
+        if "roles" in settled:
+            settled["roles"][root] = out
         return out
 
-    def choose(candidates: list[int], roles: set[Role], surname: str | None = None) -> int | None:
-        if surname is not None and len(candidates) > 1:
-            # the same spelling beats a transliteration (Khomeini is not Khamenei)
-            exact = [
-                c
-                for c in candidates
-                if any(
-                    surname in (parsed_of[m].surname, parsed_of[m].given[0])
-                    for m in uf.members[c]
-                    if m in parsed_of and not parsed_of[m].bare
-                )
-            ]
-            if exact:
-                candidates = exact
+    def choose(candidates: list[int], roles: set[Role]) -> int | None:
         if len(candidates) == 1:
             return candidates[0]
         if roles:
@@ -973,6 +972,7 @@ def link_rows(rows: Sequence[EntityRow], overrides: Overrides | None = None) -> 
                 try_union(g, target)
 
     # 3. bare names, one document entity at a time
+    settled["docs"], settled["roles"] = {}, {}
     row_target: dict[int, int] = {}
     unresolved: set[int] = set()
     for g in persons:
@@ -990,8 +990,9 @@ def link_rows(rows: Sequence[EntityRow], overrides: Overrides | None = None) -> 
         ]
         if not pool:
             continue
+        pool = _exact_first(pool, p.surname, uf.members, parsed_of)
         for i in groups[g].rows:
-            target = choose(pool, row_roles[i], p.surname)
+            target = choose(pool, row_roles[i])
             if target is not None:
                 row_target[i] = target
             else:
@@ -1002,6 +1003,28 @@ def link_rows(rows: Sequence[EntityRow], overrides: Overrides | None = None) -> 
     for i in range(len(rows)):
         cluster_rows[row_target.get(i, uf.find(row_group[i]))].append(i)
     return _build(rows, cluster_rows, row_group, groups, parsed_of, unresolved)
+
+
+def _exact_first(
+    candidates: list[int],
+    surname: str,
+    members: dict[int, list[int]],
+    parsed_of: dict[int, ParsedName],
+) -> list[int]:
+    """Of several candidates for a bare name, those with a name spelt exactly like it, if
+    any: the same spelling beats a transliteration (Khomeini is not Khamenei)."""
+    if len(candidates) < 2:
+        return candidates
+    exact = [
+        c
+        for c in candidates
+        if any(
+            surname in (parsed_of[m].surname, parsed_of[m].given[0])
+            for m in members[c]
+            if m in parsed_of and not parsed_of[m].bare
+        )
+    ]
+    return exact or candidates
 
 
 def _build(
