@@ -14,10 +14,11 @@ articles"):
    (Jr., III) apart. A name is then given names + a surname (+ suffix).
 2. **Compare** two names token by token: equal, an initial of the other, a known
    hypocorism (Bill/William), or a transliteration variant: the same consonant
-   skeleton after folding the usual spelling alternations (kh/h, q/k/g, dh/d, w/v,
-   j/y, z/s, ts/z, doubled letters; vowels dropped) with a rapidfuzz ratio of at
-   least 55, for names of two syllables or more (so "Yahya"/"Yehia" and
-   "Gaddafi"/"Qadhafi" agree but "John"/"Joan" do not). Two names whose surnames agree
+   skeleton after folding the usual spelling alternations (kh/ch/k, q/k/g, dh/d,
+   th/t, w/v, j/y, z/s, ts/z, ai/ei, doubled letters; vowels dropped) with a rapidfuzz
+   ratio of at least 55 for names of two syllables or more, 85 for shorter ones (so
+   "Yahya"/"Yehia" and "Gaddafi"/"Qadhafi" agree but "John"/"Joan" do not); spacing
+   and hyphens aside, "Kim Jong Un" is "Kim Jong-un". Two names whose surnames agree
    but whose first names, middle names or suffixes disagree are **different people**
    (a cannot-link, also between everything linked to them).
 3. **Block and link** (deterministic union-find): names sharing a surname key are
@@ -141,10 +142,10 @@ TITLE_WORDS = frozenset(
     general gen col colonel lt lieutenant maj major capt captain commander cmdr adm admiral
     marshal field sgt sergeant judge justice supreme leader chief state ambassador envoy
     spokesman spokeswoman spokesperson mahatma excellency majesty highness former late
-    acting then ex of the his her lady
+    acting then ex of the his her
     """.split()
 )
-#: Title words that are roles without being courtesy forms ("Mr" says nothing of a role).
+#: Courtesy forms and filler words: stripped with the titles, but no role ("Mr" says nothing).
 _COURTESY = frozenset("mr mrs ms miss mx sir dame lord lady the of his her then ex".split())
 #: Title words that are also common surnames or given names: stripped only at the start.
 _WEAK_TITLES = frozenset(
@@ -155,8 +156,15 @@ _ARTICLES = frozenset("al el ad ar as at an az ash ath ed es ul ud ut".split())
 _ABD = frozenset("abd abdel abdul abdal abdur abdoul abdu".split())
 _PATRONYMIC = {"bin": "bin", "ibn": "bin", "ben": "bin", "bint": "bint", "ould": "ould"}
 _NOBILIARY = frozenset("van von de da di del della der den du la le dos das ter ten vom zu".split())
-_SUFFIXES = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii", "iii": "iii"}
-_SUFFIXES["iv"] = "iv"
+_SUFFIXES = {
+    "jr": "jr",
+    "junior": "jr",
+    "sr": "sr",
+    "senior": "sr",
+    "ii": "ii",
+    "iii": "iii",
+    "iv": "iv",
+}
 _PARTICLES = _ARTICLES | _ABD | set(_PATRONYMIC) | _NOBILIARY
 
 #: English hypocorisms: a short form and the full given name are the same name.
@@ -325,22 +333,18 @@ def parse_name(text: str) -> ParsedName:
         word = match.group(0)
         pieces.append((word.lower(), after_hyphen, word[0].islower()))
     words = [p[0] for p in pieces]
-    titles: list[str] = []
-    # leading titles: "Syrian President", "U.S. Secretary of State", "Ayatollah"
+    # leading titles ("Ayatollah", "Secretary of State"), the last word always kept
     cut = 0
     while cut < len(words) - 1 and words[cut] in TITLE_WORDS:
         cut += 1
-    if cut == 0 or cut < len(words) - 1:
-        # a short prefix (demonym, country) before a strong title: "Estovian Prime Minister"
-        for i in range(cut, min(cut + 3, len(words) - 1)):
-            w = words[i]
-            if w in TITLE_WORDS and w not in _WEAK_TITLES:
-                j = i
-                while j < len(words) - 1 and words[j] in TITLE_WORDS:
-                    j += 1
-                if i - cut <= 2:  # "Estovian", "U.S.", "Marrenland's"
-                    cut = j
-                break
+    # up to two words (a demonym, a country) before a strong title: "Estovian Prime
+    # Minister", "U.S. President", "Marrenland's foreign minister"
+    for i in range(cut, min(cut + 3, len(words) - 1)):
+        if words[i] in TITLE_WORDS and words[i] not in _WEAK_TITLES:
+            while i < len(words) - 1 and words[i] in TITLE_WORDS:
+                i += 1
+            cut = i
+            break
     titles = [w for w in words[:cut] if w in TITLE_WORDS and w not in _COURTESY]
     pieces = pieces[cut:]
     if not pieces:
@@ -349,7 +353,7 @@ def parse_name(text: str) -> ParsedName:
     i = 0
     n = len(pieces)
     while i < n:
-        word, hyphen_next, lower = pieces[i]
+        word, _, lower = pieces[i]
         next_hyphen = i + 1 < n and pieces[i + 1][1]
         is_first = not units
         if word in _ARTICLES and i + 1 < n and (not is_first or next_hyphen or lower):
@@ -368,12 +372,7 @@ def parse_name(text: str) -> ParsedName:
             units.append(_PATRONYMIC[word] + pieces[nxt][0])
             i = nxt + 1
             continue
-        if (
-            word in _NOBILIARY
-            and i + 1 < n
-            and (not is_first or lower or n - i <= 3)
-            and not (is_first and n - i > 3)
-        ):
+        if word in _NOBILIARY and i + 1 < n and (not is_first or n - i <= 3):
             joined = [word]
             nxt = i + 1
             while nxt < n - 1 and pieces[nxt][0] in _NOBILIARY:
