@@ -61,7 +61,7 @@ _POINT = rf"(?:\s+point(?:[\s-]+(?:{_WORD}))+)"
 _WORDS_TAIL = (
     rf"(?:(?:\s+|-)(?:{_WORD}|{_MULT}|dozens?|dozs?|dzs?|(?:and\s+)?(?:an?\s+|one\s+)?(?:half|quarter))(?!\w)"
     rf"|{_AFTER_SCALE}\s+and\s+(?:{_WORD}|{_MULT})(?!\w)"
-    rf"|{_AFTER_TENS}\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine)(?!\w))*"
+    rf"|{_AFTER_TENS}\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine)(?!\w)){{0,15}}"
     rf"{_POINT}?(?:(?:\s+|\s*-\s*)(?:{_FRAC})(?:\s+of\s+an?\s+(?:{_MULT})|\s+(?:{_MULT})(?!\w))?)?(?:\s+and\s+(?:an?|one|{_WORD})\s+(?:{_FRAC})(?:\s+(?:{_MULT}))?)?"
 )
 _WORDS_NUMBER = (
@@ -77,7 +77,7 @@ _WORDS_NUMBER = (
 # "12,34,567"; plain spaces only for two groups, "1 234 567", or " 000", "40 000") or
 # decimals; \d also matches full-width digits
 _DIGITS = (
-    r"(?:\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?(?![\d,])|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"(?:\d{1,2}(?:,\d\d){1,3},\d{3}(?:\.\d+)?(?![\d,])|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|(?<!\d)\d{1,3}(?:(?: \d{3}){2,}| 000)(?![\d,])(?:\.\d+)?"
     r"|\d{1,3}(?:[\u202f\u00a0]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 )
