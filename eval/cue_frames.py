@@ -7,7 +7,9 @@ A frame is a word with the slot that would hold attributed content (``endorse`` 
 ``onrecord.components.quotes.frame_candidates``). For every occurrence outside quote marks,
 the candidate content is compared with the gold contents of the document (word-token
 Jaccard at least 0.5, as in the evaluation): ``seen`` counts occurrences, ``matched`` those
-that a gold attribution confirms. The extractor uses the frames that are seen often enough
+that a gold attribution confirms. Occurrences inside the content of an attribution the other
+rules find are left out: they would be nested attributions, which PolNeAR does not annotate
+(and the evaluation does not score). The extractor uses the frames that are seen often enough
 and right often enough. Only lemmas, frame names and counts are written, no PolNeAR text.
 Counted on train only: dev stays unseen.
 """
@@ -33,8 +35,9 @@ MIN_SHARE = 0.2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from onrecord.components import quotes
     from onrecord.components.quotemarks import find_quoted
-    from onrecord.components.quotes import _Index, frame_candidates
+    from onrecord.components.quotes import _Index, extract_attributions, frame_candidates
 
     parser = argparse.ArgumentParser(prog="python -m eval.cue_frames")
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
@@ -51,7 +54,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs = parsed_docs(gold, args.cache, f"train-0-{args.limit}")
     seen: Counter[tuple[str, str]] = Counter()
     matched: Counter[tuple[str, str]] = Counter()
-    for g, doc in zip(gold, docs, strict=True):
+    # the attributions the rules find without frames: a frame whose cue lies in one of their
+    # contents would be nested in it, and PolNeAR annotates the outermost attribution only
+    min_seen = quotes._FRAME_MIN_SEEN
+    quotes._FRAME_MIN_SEEN = sys.maxsize
+    quotes.cue_frames.cache_clear()
+    quotes._frame_lemmas.cache_clear()
+    outer = [[a.content for a in extract_attributions(doc)] for doc in docs]
+    quotes._FRAME_MIN_SEEN = min_seen
+    quotes.cue_frames.cache_clear()
+    quotes._frame_lemmas.cache_clear()
+    for g, doc, contents in zip(gold, docs, outer, strict=True):
         index = _Index(doc, find_quoted(doc.text))
         tokens = _TokenIndex(g.text)
         gold_sets = [tokens.token_ids(a.content) for a in g.attributions]
@@ -59,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if tok.pos_ not in {"VERB", "NOUN"} or index.in_quote[tok.i] >= 0:
                 continue
             for cand in frame_candidates(doc, tok, index.in_quote):
+                if any(s <= cand.cue[0] < e for s, e in contents):
+                    continue
                 key = (tok.lemma_.lower(), cand.frame)
                 seen[key] += 1
                 pred = tokens.token_ids([cand.content])

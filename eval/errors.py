@@ -57,6 +57,8 @@ def predict(doc: Doc) -> list[PredictedQuote]:
 
     out = []
     for a in extract_attributions(doc):
+        if a.nested_in is not None:
+            continue  # not scored: PolNeAR annotates the outermost attribution only
         parts = a.parts or [a.content]
         out.append(
             PredictedQuote(

@@ -128,6 +128,11 @@ def _onrecord_predictions(
             continue
         quotes = []
         for q in record.quotes:
+            if q.nested_in is not None:
+                # PolNeAR annotates only the outermost attribution (guidelines, "No nested
+                # attributions"): a quote inside another's content is not scored
+                result.notes["nested quotes not scored"] += 1
+                continue
             parts = q.content_parts or [q.content]
             quotes.append(
                 PredictedQuote(

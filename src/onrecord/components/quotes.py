@@ -227,13 +227,18 @@ def _trim_punct(toks: list[Token]) -> list[Token]:
     return toks
 
 
+#: The verb group the guidelines keep together in a cue: auxiliaries, modals, negation and
+#: adverbs ("has repeatedly called for", "is already claiming", "has not yet responded to").
+_VERB_GROUP_DEPS = frozenset({"aux", "neg", "auxpass", "advmod"})
+
+
 def _cue_range(verb: Token) -> tuple[int, int]:
     """The cue verb with its auxiliaries ("has said") and particle ("pointed out")."""
     start_tok = verb
     i = verb.i - 1
     while (
         i >= verb.sent.start
-        and verb.doc[i].dep_ in {"aux", "neg", "auxpass"}
+        and verb.doc[i].dep_ in _VERB_GROUP_DEPS
         and verb.doc[i].head.i == verb.i
     ):
         start_tok = verb.doc[i]
@@ -1119,6 +1124,17 @@ def frame_candidates(doc: Doc, tok: Token, in_quote: list[int]) -> list[FrameCan
             start, end = _content_range(content_root)
             if frame == "xcomp":
                 start = min(start, content_root.left_edge.idx)
+            verb_end = _cue_range(tok)[1]
+            if cue_end is not tok and child.i > index_after(tok, verb_end):
+                # "sees Cruz as a uniter", "congratulated her for her victory": the object
+                # stands between the verb and its preposition; it belongs to the content
+                first = doc[index_after(tok, verb_end)]
+                if (
+                    first.dep_ in {"dobj", "dative"}
+                    and first.head.i == tok.i
+                    or (first.head.dep_ in {"dobj", "dative"} and first.head.head.i == tok.i)
+                ):
+                    start, cue_end = first.idx, doc[index_after(tok, verb_end) - 1]
             cue_start = _cue_range(tok)[0]
             out.append(
                 FrameCandidate(
@@ -1174,6 +1190,14 @@ def _cue_start_i(verb: Token) -> int:
         and verb.doc[i - 1].head.i == verb.i
     ):
         i -= 1
+    return i
+
+
+def index_after(verb: Token, char: int) -> int:
+    """Index of the first token of the verb's sentence starting at or after ``char``."""
+    i = verb.i
+    while i < verb.sent.end and verb.doc[i].idx < char:
+        i += 1
     return i
 
 
