@@ -243,3 +243,9 @@ def test_long_runs_of_number_words_stay_fast(text: str) -> None:
     find_quantities(text)
     find_dates(text, dt.date(2024, 1, 1))
     assert time.perf_counter() - started < 10
+
+
+def test_spoken_times_are_not_figures() -> None:
+    text = "At half past eleven, ten past 9 and a quarter past seven, 40 000 had gathered."
+    assert surfaces(text) == ["40 000"]
+    assert surfaces("Over the past 12 months 300 died.") == ["12 months", "300"]

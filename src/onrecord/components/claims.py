@@ -117,6 +117,14 @@ _TIME_AFTER = re.compile(
     r"^(?::\d\d|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|h\b|o'clock|local time))",
     re.IGNORECASE,
 )
+_CLOCK_HOUR = r"(?:1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+_CLOCK_BEFORE = re.compile(
+    r"\b(?:half|quarter|[1-5]?\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty"
+    r"|twenty[\s-]five)\s+(?:minutes\s+)?past\s+$",
+    re.IGNORECASE,
+)
+_CLOCK_AFTER = re.compile(rf"^\s+(?:minutes\s+)?past\s+{_CLOCK_HOUR}", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 _NAME_WORDS = {
     "resolution", "channel", "route", "article", "flight", "page", "pages", "p.", "pp.",
@@ -166,6 +174,9 @@ def _rejected(text: str, q: Quantity, raw_number: str, cur: str | None) -> bool:
         return True  # "a", "an", "one" alone; "a day" is a rate, not a figure
     if _ORDINAL_AFTER.match(after) or _TIME_AFTER.match(after):
         return True
+    before_clock = text[max(0, q.number_start - 30) : q.number_start]
+    if q.unit is None and (_CLOCK_BEFORE.search(before_clock) or _CLOCK_AFTER.match(after)):
+        return True  # "half past eleven", "ten past nine": a time
     if re.search(r"\d:$|\d[./]$", before):
         return True
     if not cur and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
