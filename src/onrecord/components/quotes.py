@@ -353,9 +353,59 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
     results = _merge_same_cue(results)
     if indirect:
         results.extend(_indirect(doc, index, used_verbs))
+    results.extend(_name_colon_lines(doc, index, results))
     ordered = _sorted(results)
     _mark_nesting(ordered)
     return ordered
+
+
+_NAME_COLON = re.compile(r"^[ \t]*([^\n:]{2,60}?):[ \t]+(\S[^\n]*)$", re.MULTILINE)
+#: Labels that head a line with a colon without being anyone's words.
+_LINE_LABELS = frozenset(
+    "update updated note editor editors correction watch read related photo photos video "
+    "source sources via credit h/t ht disclosure clarification breaking live exclusive "
+    "poll polls results q a".split()
+)
+
+
+def _name_colon_lines(doc: Doc, index: _Index, found: list[Attribution]) -> list[Attribution]:
+    """Graham: Trump’s ‘Incredibly Hateful Rhetoric’ Destroying GOP — a headline (or a
+    transcript line) giving a name, a colon and what the named one said."""
+    text = index.text
+    if ":" not in text:
+        return []
+    out: list[Attribution] = []
+    for m in _NAME_COLON.finditer(text):
+        name_start, name_end = m.span(1)
+        start, end = m.start(2), _trim_end(text, m.start(2), m.end(2))
+        if text[start] in QUOTE_CHARS:
+            continue  # X: “…” is a direct quote, found with its quote marks
+        if any(a.content[0] < end and start < a.content[1] for a in found):
+            continue
+        name = [doc[t] for t in index.tokens_between(name_start, name_end)]
+        words = [t for t in name if not t.is_punct and not t.is_space]
+        if not words or len(words) > 5 or words[0].pos_ != "PROPN":
+            continue
+        if any(t.pos_ in {"VERB", "AUX", "NUM"} or t.lower_ in _LINE_LABELS for t in words):
+            continue
+        rest = [t for t in index.tokens_between(start, end) if doc[t].is_alpha]
+        if len(rest) < 3:
+            continue
+        head = next(t for t in reversed(words) if t.pos_ == "PROPN")
+        kind = "mixed" if any(ch in QUOTE_CHARS for ch in text[start:end]) else "indirect"
+        colon = name_end
+        out.append(
+            Attribution(
+                kind=kind,
+                content=(start, end),
+                parts=[(start, end)],
+                cue=(colon, colon + 1),
+                source=(words[0].idx, words[-1].idx + len(words[-1].text)),
+                confidence=0.6,
+                source_head=head.i,
+            )
+        )
+    return out
 
 
 def _merge_same_cue(results: list[Attribution]) -> list[Attribution]:
@@ -633,8 +683,25 @@ def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         in_subtree = _governs(tok, first_word)
         if not in_subtree and len(gap) > 4:
             continue
+        tok, subj = _outermost_cue(tok, subj, index)
         return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "before")
     return None
+
+
+def _outermost_cue(verb: Token, subj: Token, index: _Index) -> tuple[Token, Token]:
+    """X says he feels “…”: the quote is X's statement, cued by "says" (the guidelines
+    annotate the outermost attribution). Climbs from a cue whose subject is a pronoun to a
+    speech verb governing its clause."""
+    node = verb
+    while subj.pos_ == "PRON" and node.dep_ in {"ccomp", "conj", "xcomp"} and node.head.i != node.i:
+        node = node.head
+        if index.in_quote[node.i] >= 0:
+            break
+        if _is_cue_verb(node):
+            outer_subj = _subject(node, index.in_quote)
+            if outer_subj is not None and outer_subj.i != subj.i:
+                verb, subj = node, outer_subj
+    return verb, subj
 
 
 def _first_word_inside(doc: Doc, index: _Index, q: Quoted) -> Token:
