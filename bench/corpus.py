@@ -610,26 +610,26 @@ class ScaleUp:
 
 
 def scale_up(source_db: Path, db: Path, *, min_quotes: int, seed: int) -> ScaleUp:
-    """A copy of ``source_db`` with its records stored again until it holds ``min_quotes``.
+    """A new database of ``source_db``'s records, stored again until it holds ``min_quotes``.
 
-    Each round stores every record again under a new id, outlet and date, with its
-    speakers renamed (so there are more speakers to ask for) and a line added to the
-    end of the text (a new text: the store keeps one document per text).
+    Round 0 stores the records as they are; each further round stores every record again
+    under a new id, outlet and date, with its speakers renamed (so there are more speakers
+    to ask for) and a line added to the end of the text (a new text: the store keeps one
+    document per text).
     """
     from onrecord.store import Store
     from onrecord.store.syndication import index_pending
     from onrecord.types import Record
 
-    _checkpoint(source_db)
-    shutil.copy(source_db, db)
     rng = random.Random(seed)
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(source_db) as conn:
         quotes = int(conn.execute("SELECT count(*) FROM quotes").fetchone()[0])
         records = [row[0] for row in conn.execute("SELECT record FROM documents ORDER BY pk")]
-    per_round = max(quotes, 1)
-    rounds = max(0, math.ceil((min_quotes - quotes) / per_round))
+    rounds = max(0, math.ceil(min_quotes / max(quotes, 1)) - 1)
     started = time.perf_counter()
     with Store.open(db) as store:
+        for raw in records:  # round 0: the ingested corpus as it is
+            store.put(Record.model_validate_json(raw))
         for r in range(1, rounds + 1):
             names = {
                 f"{first} {last}": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}-{r}"

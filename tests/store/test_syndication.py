@@ -53,6 +53,7 @@ def article(
     published: str | None = "2024-03-05",
     said: str = "We will rebuild the bridge before the winter",
     speaker: str = "Lena Varga",
+    pipeline: str = "onrecord test",
 ) -> Record:
     return make_record(
         doc_id,
@@ -60,6 +61,7 @@ def article(
         speaker,
         outlet=outlet,
         published=published,
+        pipeline=pipeline,
         extra="\n\n" + headline + "\n\n" + "\n\n".join(paragraphs),
     )
 
@@ -242,8 +244,11 @@ def test_statistics_count_a_quote_once_per_group(tmp_path: Path) -> None:
         [raw] = corpus.speakers(all_copies=True)
         assert raw.quotes == 4 and raw.documents == 4
         assert raw.by_outlet == {"Meridian Times": 3, "Valley Wire": 1}
+        # the copies in Meridian Times count for Valley Wire, which ran the story first
         [meridian] = corpus.speakers(outlet="meridian times")
-        assert meridian.quotes == 2 and meridian.by_outlet == {"Meridian Times": 2}
+        assert meridian.quotes == 1 and meridian.by_outlet == {"Meridian Times": 1}
+        [meridian] = corpus.speakers(outlet="meridian times", all_copies=True)
+        assert meridian.quotes == 3
         outlets = {o.outlet: o for o in corpus.outlets()}
         assert outlets["Meridian Times"].documents == 3
         assert outlets["Meridian Times"].copies == 2
@@ -287,3 +292,27 @@ def test_syndication_command_lists_groups(corpus_app: typer.Typer, tmp_path: Pat
     assert json.loads(result.stdout.splitlines()[0])["quotes"] == 3
     result = runner.invoke(corpus_app, ["outlets", "--db", str(db), "-f", "csv"])
     assert result.exit_code == 0 and result.stdout.startswith("outlet,documents,copies,quotes")
+
+
+def test_replaced_quotes_are_marked_again(tmp_path: Path) -> None:
+    """--update replaces a document's quotes (same text): its copies are worked out again."""
+    db = tmp_path / "c.db"
+    base = story(90)
+    store_all(
+        db,
+        article("wire", base, headline="A", published="2024-03-04"),
+        article("copy", base, headline="B", outlet="Meridian Times"),
+    )
+    with Store.open(db) as store:
+        store.put(
+            article("copy", base, headline="B", outlet="Meridian Times", pipeline="v2"),
+            replace=True,
+        )
+        index_pending(store)
+    with open_corpus(db) as corpus:
+        [varga] = corpus.speakers()
+        assert varga.quotes == 1 and varga.by_outlet == {"Valley Wire": 1}
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT sum(copy) FROM syndication_quotes").fetchone()[0] == 1
+        # the narrow copy of quotes follows quotes
+        assert conn.execute("SELECT count(*) FROM syndication_quotes").fetchone()[0] == 2

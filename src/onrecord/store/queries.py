@@ -90,15 +90,10 @@ class OutletRow:
         return asdict(self)
 
 
-#: Counting once per story: a document's story is its syndication group (or itself,
-#: before it is grouped); copies of a quote are the quotes of one story with the same
-#: speaker and text. Of the copies, the first (in the origin, else in the earliest
-#: published copy) is the one counted, with its outlet: ``nth = 1``.
-_FIRST_COPY = (
-    "row_number() OVER (PARTITION BY coalesce(s.group_id, d.pk), q.speaker_name, q.content"
-    " ORDER BY coalesce(s.origin, 1) DESC, d.published IS NULL, d.published, d.pk) AS nth"
-)
-_SYNDICATION_JOIN = " LEFT JOIN syndication s ON s.document_id = d.id"
+#: Counting once per story: of the copies of a quote in the documents of one syndication
+#: group (same speaker, same text), all but the first have ``copy = 1`` in
+#: ``syndication_quotes`` (see ``store/syndication.py``), a narrow copy of ``quotes``
+#: with each quote's outlet, which the statistics read through covering indexes.
 
 
 def fts_query(words: str) -> str:
@@ -221,49 +216,42 @@ class Corpus:
 
         A quote that appears in several copies of one story (a syndication group, see
         ``store/syndication.py``) counts once, in the outlet of the first copy (the
-        group's origin when it has the quote); ``documents`` counts stories. So
-        ``sum(by_outlet.values()) == quotes``. ``all_copies=True`` counts every copy.
+        group's origin when it has the quote), and ``documents`` counts the documents
+        whose quotes count; so ``sum(by_outlet.values()) == quotes``. ``all_copies=True``
+        counts every copy.
         """
         params: dict[str, Any] = {}
         outlet_clause = ""
         if outlet is not None:
-            outlet_clause = " AND d.outlet = :outlet COLLATE NOCASE"
+            outlet_clause = " AND outlet = :outlet COLLATE NOCASE"
             params["outlet"] = outlet
-        if all_copies:
-            first, story, nth = "1 AS nth", "q.document_id", ""
-        else:
-            first, story, nth = _FIRST_COPY, "coalesce(s.group_id, d.pk)", " WHERE nth = 1"
-        source = (
-            f"SELECT q.speaker_name AS name, q.speaker_type AS type, d.outlet AS outlet,"
-            f" {story} AS story, {first}"
-            f" FROM quotes q JOIN documents d ON d.id = q.document_id{_SYNDICATION_JOIN}"
-            " WHERE q.speaker_name IS NOT NULL" + outlet_clause
-        )
-        by_outlet = self._query(
-            f"SELECT name, type, outlet, count(*) AS n FROM ({source}){nth} GROUP BY 1, 2, 3",
+        rows = self._query(
+            "SELECT speaker_name AS name, speaker_type AS type, outlet, count(*) AS n,"
+            " count(DISTINCT document_pk) AS docs FROM syndication_quotes"
+            " WHERE speaker_name IS NOT NULL"
+            + outlet_clause
+            + ("" if all_copies else " AND copy = 0")
+            + " GROUP BY 1, 2, 3",
             params,
         )
-        stories = {
-            (row["name"], row["type"]): row["docs"]
-            for row in self._query(
-                f"SELECT name, type, count(DISTINCT story) AS docs FROM ({source}) GROUP BY 1, 2",
-                params,
+        merged: dict[tuple[str, str | None], dict[str, Any]] = {}
+        for row in rows:
+            entry = merged.setdefault(
+                (row["name"], row["type"]), {"quotes": 0, "documents": 0, "by_outlet": {}}
             )
-        }
-        merged: dict[tuple[str, str | None], dict[str, int]] = {}
-        for row in by_outlet:
-            counts = merged.setdefault((row["name"], row["type"]), {})
+            entry["quotes"] += row["n"]
+            entry["documents"] += row["docs"]
             label = row["outlet"] if row["outlet"] is not None else "(unknown outlet)"
-            counts[label] = counts.get(label, 0) + row["n"]
+            entry["by_outlet"][label] = entry["by_outlet"].get(label, 0) + row["n"]
         result = [
             SpeakerRow(
                 name=name,
                 type=stype,
-                quotes=sum(counts.values()),
-                documents=stories.get((name, stype), 0),
-                by_outlet=dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+                quotes=entry["quotes"],
+                documents=entry["documents"],
+                by_outlet=dict(sorted(entry["by_outlet"].items(), key=lambda kv: (-kv[1], kv[0]))),
             )
-            for (name, stype), counts in merged.items()
+            for (name, stype), entry in merged.items()
         ]
         result.sort(key=lambda s: (-s.quotes, s.name, s.type or ""))
         return result if limit is None else result[: max(0, limit)]
@@ -277,22 +265,23 @@ class Corpus:
         copy (as in ``speakers``), unless ``all_copies``.
         """
         documents = self._query(
-            "SELECT d.outlet, count(*), min(d.published), max(d.published),"
-            f" count(CASE WHEN s.origin = 0 THEN 1 END) FROM documents d{_SYNDICATION_JOIN}"
-            " GROUP BY d.outlet"
+            "SELECT outlet, count(*), min(published), max(published) FROM documents GROUP BY outlet"
         )
-        if all_copies:
-            quotes_sql = (
-                "SELECT d.outlet, count(*) FROM quotes q JOIN documents d ON d.id = q.document_id"
-                " GROUP BY d.outlet"
+        copies = {
+            row[0]: row[1]
+            for row in self._query(
+                "SELECT d.outlet, count(*) FROM syndication s"
+                " JOIN documents d ON d.id = s.document_id WHERE s.origin = 0 GROUP BY d.outlet"
             )
-        else:
-            quotes_sql = (
-                f"SELECT outlet, count(*) FROM (SELECT d.outlet AS outlet, {_FIRST_COPY}"
-                f" FROM quotes q JOIN documents d ON d.id = q.document_id{_SYNDICATION_JOIN})"
-                " WHERE nth = 1 GROUP BY outlet"
+        }
+        quotes = {
+            row[0]: row[1]
+            for row in self._query(
+                "SELECT outlet, count(*) FROM syndication_quotes"
+                + ("" if all_copies else " WHERE copy = 0")
+                + " GROUP BY outlet"
             )
-        quotes = {row[0]: row[1] for row in self._query(quotes_sql)}
+        }
         result = [
             OutletRow(
                 outlet=row[0],
@@ -300,7 +289,7 @@ class Corpus:
                 quotes=quotes.get(row[0], 0),
                 first_published=row[2],
                 last_published=row[3],
-                copies=row[4],
+                copies=copies.get(row[0], 0),
             )
             for row in documents
         ]

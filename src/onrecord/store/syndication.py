@@ -82,6 +82,7 @@ SCHEMA: list[str] = [
     CREATE TABLE syndication (
         document_id TEXT PRIMARY KEY REFERENCES documents(id),
         content_hash TEXT NOT NULL,
+        updated_at TEXT,
         shingles INTEGER NOT NULL,
         signature BLOB,
         group_id INTEGER NOT NULL,
@@ -99,6 +100,73 @@ SCHEMA: list[str] = [
         document_id TEXT NOT NULL,
         PRIMARY KEY (band, bucket, document_id)
     ) WITHOUT ROWID
+    """,
+    # One narrow row per quote, kept in step with ``quotes`` by triggers: what the
+    # corpus statistics count (speaker, outlet, document), and whether the quote is a
+    # copy of a quote of an earlier member of its group (``copy``, set by grouping).
+    # ``speakers`` and ``outlets`` read this table and its covering indexes only,
+    # never the wide ``quotes`` and ``documents`` rows.
+    """
+    CREATE TABLE syndication_quotes (
+        quote_pk INTEGER PRIMARY KEY,
+        document_pk INTEGER NOT NULL,
+        speaker_name TEXT,
+        speaker_type TEXT,
+        outlet TEXT,
+        copy INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    """
+    INSERT INTO syndication_quotes (quote_pk, document_pk, speaker_name, speaker_type, outlet)
+    SELECT q.pk, d.pk, q.speaker_name, q.speaker_type, d.outlet
+    FROM quotes q JOIN documents d ON d.id = q.document_id
+    """,
+    """
+    CREATE INDEX syndication_quotes_speaker
+    ON syndication_quotes(speaker_name, speaker_type, outlet, document_pk, copy)
+    """,
+    """
+    CREATE INDEX syndication_quotes_outlet ON syndication_quotes(outlet, copy)
+    """,
+    """
+    CREATE INDEX syndication_quotes_document ON syndication_quotes(document_pk)
+    """,
+    """
+    CREATE TRIGGER syndication_quotes_insert AFTER INSERT ON quotes BEGIN
+        INSERT INTO syndication_quotes (quote_pk, document_pk, speaker_name, speaker_type, outlet)
+        SELECT new.pk, d.pk, new.speaker_name, new.speaker_type, d.outlet
+        FROM documents d WHERE d.id = new.document_id;
+    END
+    """,
+    """
+    CREATE TRIGGER syndication_quotes_delete AFTER DELETE ON quotes BEGIN
+        DELETE FROM syndication_quotes WHERE quote_pk = old.pk;
+    END
+    """,
+    """
+    CREATE TRIGGER syndication_quotes_update AFTER UPDATE ON quotes BEGIN
+        DELETE FROM syndication_quotes WHERE quote_pk = old.pk;
+        INSERT INTO syndication_quotes (quote_pk, document_pk, speaker_name, speaker_type, outlet)
+        SELECT new.pk, d.pk, new.speaker_name, new.speaker_type, d.outlet
+        FROM documents d WHERE d.id = new.document_id;
+    END
+    """,
+    """
+    CREATE TRIGGER syndication_quotes_outlet AFTER UPDATE OF outlet ON documents BEGIN
+        UPDATE syndication_quotes SET outlet = new.outlet WHERE document_pk = new.pk;
+    END
+    """,
+    """
+    CREATE INDEX syndication_copy_documents ON syndication(document_id) WHERE origin = 0
+    """,
+    # for the corpus queries: outlets (documents and dates, covering), and quotes newest
+    # first (the ORDER BY of Corpus.quotes: a page of a common kind or outlet need not
+    # sort every match)
+    """
+    CREATE INDEX documents_outlet_published ON documents(outlet, published)
+    """,
+    """
+    CREATE INDEX documents_newest ON documents(published IS NULL, published DESC, id)
     """,
 ]
 
@@ -199,19 +267,27 @@ def index_pending(store: Store, *, batch: int = _BATCH) -> IndexRun:
     conn = store.conn
     while True:
         pending = conn.execute(
-            "SELECT d.pk, d.id, d.content_hash, d.text, d.record FROM documents d"
+            "SELECT d.pk, d.id, d.content_hash, d.updated_at, d.text, d.record FROM documents d"
             " LEFT JOIN syndication s ON s.document_id = d.id"
             " WHERE s.document_id IS NULL OR s.content_hash != d.content_hash"
+            " OR s.updated_at IS NOT d.updated_at"
             " ORDER BY d.pk LIMIT ?",
             (batch,),
         ).fetchall()
         if not pending:
             break
         with store._transaction():
-            for pk, doc_id, text_hash, text, record in pending:
-                if _index_document(conn, pk, doc_id, text_hash, _record_body(text, record)):
+            for pk, doc_id, text_hash, updated_at, text, record in pending:
+                body = _record_body(text, record)
+                if _index_document(conn, pk, doc_id, (text_hash, updated_at), body):
                     run.copies += 1
                 run.indexed += 1
+    if run.indexed:
+        # statistics for the query planner (sqlite_stat1), sampled so that the cost stays
+        # small on a large corpus: without them, SQLite sorts every match of a common
+        # filter before it returns a page of Corpus.quotes
+        conn.execute("PRAGMA analysis_limit = 1000")
+        conn.execute("ANALYZE")
     run.seconds = time.perf_counter() - started
     return run
 
@@ -225,13 +301,13 @@ def _record_body(text: str, record: str) -> str:
 
 
 def _index_document(
-    conn: sqlite3.Connection, pk: int, doc_id: str, text_hash: str, body: str
+    conn: sqlite3.Connection, pk: int, doc_id: str, version: tuple[str, str | None], body: str
 ) -> bool:
     """Sign one document and put it in its group; True when it joined other documents."""
     old = conn.execute(
         "SELECT group_id FROM syndication WHERE document_id = ?", (doc_id,)
     ).fetchone()
-    if old is not None:  # its text changed: out of its old group first
+    if old is not None:  # its text or its record changed: out of its old group first
         _remove(conn, doc_id, old[0])
     mine = shingles(body)
     sig = signature(mine)
@@ -269,9 +345,9 @@ def _index_document(
     for other in groups_found - {group}:
         conn.execute("UPDATE syndication SET group_id = ? WHERE group_id = ?", (group, other))
     conn.execute(
-        "INSERT INTO syndication (document_id, content_hash, shingles, signature, group_id,"
-        " origin, similarity) VALUES (?, ?, ?, ?, ?, 1, 1.0)",
-        (doc_id, text_hash, n_shingles, None if sig is None else _to_blob(sig), group),
+        "INSERT INTO syndication (document_id, content_hash, updated_at, shingles, signature,"
+        " group_id, origin, similarity) VALUES (?, ?, ?, ?, ?, ?, 1, 1.0)",
+        (doc_id, *version, n_shingles, None if sig is None else _to_blob(sig), group),
     )
     conn.executemany(
         "INSERT OR IGNORE INTO syndication_bands (band, bucket, document_id) VALUES (?, ?, ?)",
@@ -307,7 +383,8 @@ def _in_chunks(conn: sqlite3.Connection, sql: str, ids: list[str]) -> Iterator[A
 
 
 def _elect_origin(conn: sqlite3.Connection, group: int) -> None:
-    """Mark the group's origin and each member's similarity to it."""
+    """Mark the group's origin, each member's similarity to it, and the quotes that copy
+    a quote of an earlier member (``syndication_quotes.copy``)."""
     members = conn.execute(
         "SELECT s.document_id, s.signature FROM syndication s"
         " JOIN documents d ON d.id = s.document_id WHERE s.group_id = ?"
@@ -330,11 +407,41 @@ def _elect_origin(conn: sqlite3.Connection, group: int) -> None:
     conn.executemany(
         "UPDATE syndication SET origin = ?, similarity = ? WHERE document_id = ?", rows
     )
+    _mark_copies(conn, [doc_id for doc_id, _ in members])
+
+
+def _mark_copies(conn: sqlite3.Connection, members: list[str]) -> None:
+    """Of the quotes of one group with the same speaker and text, all but the first are
+    copies; the first is in the earliest member (``members`` is in origin order)."""
+    rank = {doc_id: n for n, doc_id in enumerate(members)}
+    quotes = sorted(
+        _in_chunks(
+            conn,
+            "SELECT pk, document_id, speaker_name, content FROM quotes WHERE document_id IN ({})",
+            members,
+        ),
+        key=lambda row: (rank[row[1]], row[0]),
+    )
+    seen: set[tuple[str | None, str]] = set()
+    flags = []
+    for pk, _doc_id, speaker, content in quotes:
+        key = (speaker, content)
+        flags.append((int(key in seen), pk))
+        seen.add(key)
+    conn.executemany(
+        "UPDATE syndication_quotes SET copy = ? WHERE quote_pk = ? AND copy != ?",
+        [(flag, pk, flag) for flag, pk in flags],
+    )
 
 
 def _remove(conn: sqlite3.Connection, doc_id: str, group: int) -> None:
     """Take a document out of its group (the rest stays one group, renumbered)."""
     conn.execute("DELETE FROM syndication_bands WHERE document_id = ?", (doc_id,))
+    conn.execute(
+        "UPDATE syndication_quotes SET copy = 0 WHERE document_pk ="
+        " (SELECT pk FROM documents WHERE id = ?)",
+        (doc_id,),
+    )
     conn.execute("DELETE FROM syndication WHERE document_id = ?", (doc_id,))
     rest = conn.execute(
         "SELECT min(d.pk) FROM syndication s JOIN documents d ON d.id = s.document_id"
