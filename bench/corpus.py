@@ -493,6 +493,24 @@ def run_ingest(
 
 
 @dataclass(slots=True)
+class ScaleScore:
+    docs: int
+    store_seconds: float
+    group_seconds: float
+    score: SyndicationScore
+
+
+def syndication_at_scale(n_docs: int, seed: int, workdir: Path) -> ScaleScore:
+    """Syndication quality and cost on ``n_docs`` generated articles, without analysis."""
+    generated = generate(n_docs, seed=seed)
+    db = workdir / "syndication.db"
+    for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        stale.unlink(missing_ok=True)
+    stored, grouped = store_unanalysed(generated, db)
+    return ScaleScore(n_docs, stored, grouped, score_syndication(db, generated))
+
+
+@dataclass(slots=True)
 class SyndicationScore:
     precision: float
     recall: float
@@ -768,6 +786,7 @@ class PolnearRun:
     wire_docs: int
     wire_grouped: int
     raw_top: list[tuple[str, int, int]]  # name, quotes once per group, quotes in all copies
+    summary: str = ""
 
 
 def polnear_jsonl(shared: Path, out: Path) -> Path | None:
@@ -844,6 +863,7 @@ def run_polnear(shared: Path, workdir: Path, *, workers: int) -> PolnearRun | No
             )
     grouped = {m for g in groups_members(db) for m in g}
     return PolnearRun(
+        summary=stats.summary(),
         docs=stats.inserted,
         seconds=seconds,
         quotes=quotes,
@@ -878,6 +898,7 @@ def format_report(
     latencies: list[Latency],
     polnear: PolnearRun | None,
     polnear_note: str,
+    at_scale: ScaleScore | None = None,
 ) -> str:
     from bench.run import machine_facts
 
@@ -943,11 +964,22 @@ def format_report(
     if score.missed:
         lines.append(
             "- copies missed: "
-            + ", ".join(f"{kind}" for kind, _ in Counter(k for _, k in score.missed).items())
+            + ", ".join(f"{kind} {n}" for kind, n in Counter(k for _, k in score.missed).items())
             + f" ({len(score.missed)})"
         )
     if score.false:
         lines.append(f"- pairs grouped that are not planted copies: {len(score.false)}")
+    if at_scale is not None:
+        big = at_scale.score
+        lines.append(
+            f"- at scale, without analysis ({at_scale.docs:,} generated articles, same generator "
+            f"and seed, stored as records with their text and body only): precision "
+            f"**{big.precision:.3f}**, recall **{big.recall:.3f}** ({big.hits} of {big.true_pairs} "
+            f"pairs; {big.predicted_pairs} grouped), origin right in {big.origins_right} of "
+            f"{big.families} families; grouping took {at_scale.group_seconds:.1f} s, "
+            f"{1000 * at_scale.group_seconds / at_scale.docs:.1f} ms per article (signing, LSH "
+            "lookup, verification, copy flags)"
+        )
     lines += [
         "",
         f"**Queries** on a database of {scaled.documents:,} documents and **{scaled.quotes:,} "
@@ -977,8 +1009,9 @@ def format_report(
     else:
         p = polnear
         lines += [
-            f"**PolNeAR** (train + dev, {p.docs} articles, {p.quotes:,} quotes; outlet and date "
-            f"from metadata.tsv): ingested in {p.seconds:.0f} s ({p.docs / p.seconds:.2f} docs/s).",
+            f"**PolNeAR** (train + dev, {p.docs} articles stored, {p.quotes:,} quotes; outlet and "
+            f"date from metadata.tsv; ingest: {p.summary}): ingested in {p.seconds:.0f} s "
+            f"({p.docs / p.seconds:.2f} docs/s).",
             "",
             "Most quoted speakers by outlet (a quote counted once per syndication group):",
             "",
@@ -1031,6 +1064,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also time analysis alone on the same documents (default)",
     )
     parser.add_argument("--polnear", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--syndication-docs",
+        type=int,
+        default=10_000,
+        help="also score syndication on this many generated articles without analysis (0: no)",
+    )
     parser.add_argument("--keep", type=Path, default=None, help="keep the databases here")
     parser.add_argument(
         "--write-docs",
@@ -1057,6 +1096,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ingest: {ingest_run.seconds:.1f} s, {ingest_run.quotes} quotes")
         score = score_syndication(db, generated)
         print(f"syndication: P {score.precision:.3f} R {score.recall:.3f}")
+        at_scale = None
+        if args.syndication_docs > 0:
+            at_scale = syndication_at_scale(args.syndication_docs, args.seed, workdir)
+            print(
+                f"syndication, {args.syndication_docs} unanalysed articles: "
+                f"P {at_scale.score.precision:.3f} R {at_scale.score.recall:.3f}"
+            )
         query_db = workdir / "queries.db"
         for stale in (query_db, Path(f"{query_db}-wal"), Path(f"{query_db}-shm")):
             stale.unlink(missing_ok=True)
@@ -1073,7 +1119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 note = f"skipped: {args.shared}/data/polnear is absent"
                 print(f"bench-corpus: PolNeAR {note}")
-        report = format_report(args, ingest_run, score, scaled, latencies, polnear, note)
+        report = format_report(args, ingest_run, score, scaled, latencies, polnear, note, at_scale)
     print(report)
     if args.write_docs:
         write_docs(report)
