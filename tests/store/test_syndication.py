@@ -316,3 +316,17 @@ def test_replaced_quotes_are_marked_again(tmp_path: Path) -> None:
         assert conn.execute("SELECT sum(copy) FROM syndication_quotes").fetchone()[0] == 1
         # the narrow copy of quotes follows quotes
         assert conn.execute("SELECT count(*) FROM syndication_quotes").fetchone()[0] == 2
+
+
+def test_syndication_quotes_follow_quotes_and_outlets(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    store_all(db, article("one", story(95), headline="A"))
+    with Store.open(db) as store:
+        store.put(article("one", story(95), headline="A", outlet="Renamed"), replace=True)
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT sq.outlet, sq.speaker_name FROM syndication_quotes sq"
+            " JOIN quotes q ON q.pk = sq.quote_pk"
+        ).fetchall()
+        assert rows == [("Renamed", "Lena Varga")]
+        assert conn.execute("SELECT count(*) FROM syndication_quotes").fetchone()[0] == 1
