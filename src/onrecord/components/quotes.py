@@ -213,10 +213,29 @@ def _content_range(comp: Token, last: Token | None = None) -> tuple[int, int]:
         before = doc[t.left_edge.i - 1]
         if t.dep_ in _TRAILING_DEPS and before.text in _SET_OFF:
             cut = min(cut, t.left_edge.i - 1)
+        elif _next_attribution(t):
+            # "… said A, and three-quarters said B" / "…, while 4 in 10 want B": another
+            # source's attribution, coordinated after a comma, is not this content
+            j = t.left_edge.i - 1
+            while j > first_i and (doc[j].dep_ in {"cc", "mark"} or doc[j].is_punct):
+                j -= 1
+            if any(x.text in _SET_OFF for x in doc[j + 1 : t.left_edge.i]):
+                cut = min(cut, j + 1)
     toks = _trim_punct(list(doc[first_i:cut]))
     if not toks:
         return comp.idx, comp.idx + len(comp.text)
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _next_attribution(t: Token) -> bool:
+    """``t`` heads a coordinated clause of its own that attributes something: a cue verb
+    with its own subject ("and more than 4 in 10 said …")."""
+    return (
+        t.dep_ in {"conj", "advcl"}
+        and t.pos_ in {"VERB", "AUX"}
+        and t.lemma_.lower() in cue_lexicon()
+        and any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+    )
 
 
 def _trim_punct(toks: list[Token]) -> list[Token]:
@@ -1283,6 +1302,13 @@ def _learned_frame(doc: Doc, index: _Index, tok: Token) -> Attribution | None:
     if best is None:
         return None
     rel, cand = best
+    line_start = index.text.rfind("\n", 0, tok.idx) + 1
+    cand.content = (
+        max(cand.content[0], line_start),
+        min(cand.content[1], _paragraph_end(index.text, tok.idx)),
+    )
+    if cand.content[0] >= cand.content[1]:
+        return None
     toks = index.tokens_between(*cand.content)
     if any(index.in_quote[t] >= 0 for t in toks):
         return None
@@ -1327,7 +1353,10 @@ def _verb_cue(
     """Indirect speech, a stance or an intention with ``tok`` as its cue verb."""
     lemma = tok.lemma_.lower()
     cls = lexicon.get(lemma)
-    comp = next((c for c in tok.children if c.dep_ in _CLAUSE_DEPS), None)
+    clauses = [c for c in tok.children if c.dep_ in _CLAUSE_DEPS]
+    # "Few would admit this, but X says he …": the parser may hang the clause before the cue
+    # on it too; the reported clause is the one after the cue when there is one
+    comp = next((c for c in clauses if c.i > tok.i), clauses[0] if clauses else None)
     confidence = 0.7 if cls == "speech" else 0.5
     if comp is not None and cls is None:
         # any verb taking a "that"/"whether" clause from an animate subject reports a
@@ -1409,7 +1438,12 @@ def _verb_cue(
     end = _trim_end(index.text, rng[0], rng[1])
     while kind == "mixed" and end < len(index.text) and index.text[end] in QUOTE_CHARS:
         end += 1  # the closing mark of the quote the clause ends with
-    content = (rng[0], end)
+    # the parser may run a sentence over a paragraph break: a content keeps to the cue's
+    start = max(rng[0], index.text.rfind("\n", 0, tok.idx) + 1)
+    end = min(end, _paragraph_end(index.text, tok.idx))
+    if start >= end:
+        return None
+    content = (start, end)
     return Attribution(
         kind=kind,
         content=content,
