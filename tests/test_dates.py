@@ -180,3 +180,65 @@ def test_two_years_joined_by_and_are_two_dates() -> None:
         ("2009", "date", "2009", None),
     ]
     assert resolved("Sales between 2007 and 2009.")[0][1] == "range"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # open-ended ranges: the other end is null
+        ("Prices have doubled since 2019.", ("since 2019", "range", "2019", None)),
+        ("It has rained since late July.", ("since late July", "range", "2023-07-16", None)),
+        ("Sales grew after 2010.", ("after 2010", "range", "2011", None)),
+        ("It was built before 2018.", ("before 2018", "range", None, "2017")),
+        (
+            "It must end before the end of March.",
+            ("before the end of March", "range", None, "2023-03"),
+        ),
+        ("No later than 1 May 2024.", ("No later than 1 May 2024", "range", None, "2024-05-01")),
+        ("Starting on December 7th.", ("Starting on December 7th", "range", "2023-12-07", None)),
+        # seasons: a range of months with a year or "this/last/next"
+        (
+            "It happened in the summer of 2019.",
+            ("the summer of 2019", "range", "2019-06", "2019-08"),
+        ),
+        ("It happened last summer.", ("last summer", "range", "2023-06", "2023-08")),
+        ("It will happen this winter.", ("this winter", "range", "2023-12", "2024-02")),
+        ("Talks resume in spring 2024.", ("spring 2024", "range", "2024-03", "2024-05")),
+        # lower-case "may" after a date preposition, "on 5.12", spoken hours, holidays
+        ("It happened on may 5.", ("may 5", "date", "2023-05-05", None)),
+        ("It was done on 5.12.", ("5.12", "date", "2023-05-12", None)),
+        ("They met at one in the morning.", ("one in the morning", "time", "T01:00", None)),
+        ("It happened on St Patrick's Day.", ("St Patrick's Day", "date", "2023-03-17", None)),
+        ("Parades on Independence Day.", ("Independence Day", "date", None, None)),
+        ("It is due by the end of the year.", ("end of the year", "date", "2023", None)),
+        (
+            "Closed for the rest of the week.",
+            ("the rest of the week", "range", "2023-12-21", "2023-12-24"),
+        ),
+        ("It happened on 2020/23/Sep.", ("2020/23/Sep", "date", "2020-09-23", None)),
+    ],
+)
+def test_spec_forms(text: str, expected: tuple[str, str, str | None, str | None]) -> None:
+    assert resolved(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Birds migrate each autumn.",
+        "It melted in a single summer.",
+        "the Arab Spring",
+        "This fall in prices hurt.",
+        "Shares rose on 5.12 million trades.",
+        "Police arrested five in the morning raid.",
+    ],
+)
+def test_not_spec_dates(text: str) -> None:
+    assert resolved(text) == []
+
+
+def test_open_range_needs_the_date_itself() -> None:
+    # "two days after May 5" is a day; "after Friday's vote" dates the vote
+    assert [r[1] for r in resolved("Two days after May 5 it rained.")] == ["duration", "date"]
+    assert resolved("Protests began after Friday's vote.")[0][1:] == ("date", "2023-12-15", None)
+    assert resolved("An impossible 2/29-3/1/2019 range.")[0][1:] == ("range", None, None)

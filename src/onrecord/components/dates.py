@@ -50,7 +50,16 @@ _HOLIDAYS = {
     "boxing day": (12, 26), "new year's day": (1, 1), "new year's eve": (12, 31),
     "valentine's day": (2, 14), "halloween": (10, 31), "may day": (5, 1),
     "international workers' day": (5, 1), "international women's day": (3, 8),
+    "bastille day": (7, 14), "st patrick's day": (3, 17), "saint patrick's day": (3, 17),
+    "veterans day": (11, 11), "armistice day": (11, 11), "juneteenth": (6, 19),
+    "april fools' day": (4, 1), "groundhog day": (2, 2), "guy fawkes night": (11, 5),
 }  # fmt: skip
+_HOLIDAY_KEYS = {re.sub(r"[^a-z]", "", k).replace("saint", "st"): v for k, v in _HOLIDAYS.items()}
+# a national day without a country ("Independence Day": July 4 in the US, August 15 in India,
+# September 16 in Mexico): found, value null
+_NATIONAL_DAYS = r"independence\s+day|national\s+day"
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11),
+            "winter": (12, 2)}  # fmt: skip
 _WEEK_REL = {"next": 1, "following": 1, "coming": 1, "last": -1, "previous": -1, "this": 0}
 _UNIT_CODES = {
     "year": "Y", "month": "M", "week": "W", "day": "D", "decade": "Y", "hour": "H",
@@ -76,7 +85,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?:(?P<d1>[0-3]?\d)[/-](?P<m1>{_MONTH})[/-](?P<y1>{_YEAR})"
             rf"|(?P<y2>{_YEAR})[/-](?P<m2>{_MONTH})[/-](?P<d2>[0-3]?\d)"
-            rf"|(?P<m3>{_MONTH})[/-](?P<d3>[0-3]?\d)[/-](?P<y3>{_YEAR}))\b",
+            rf"|(?P<m3>{_MONTH})[/-](?P<d3>[0-3]?\d)[/-](?P<y3>{_YEAR})"
+            # the rarer orders: "September-2020-23", "2020/23/Sep", "23-2020-September"
+            rf"|(?P<m4>{_MONTH})[/-](?P<y4>{_YEAR})[/-](?P<d4>[0-3]?\d)"
+            rf"|(?P<y5>{_YEAR})[/-](?P<d5>[0-3]?\d)[/-](?P<m5>{_MONTH})"
+            rf"|(?P<d6>[0-3]?\d)[/-](?P<y6>{_YEAR})[/-](?P<m6>{_MONTH}))\b",
             _P,
         ),
     ),
@@ -93,7 +106,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "on_numeric",
         # "on 11/20", "Friday 5/12": a month/day without a year only after "on" or a weekday
-        re.compile(rf"\b(?:on|{_WEEKDAY}),?\s+(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?![\d/])", _P),
+        # "on 5.12" too, where the clause ends after it ("rose on 5.12 million" is a figure)
+        re.compile(
+            rf"\b(?:on|{_WEEKDAY}),?\s+(?P<a>\d{{1,2}})(?:/(?P<b>\d{{1,2}})(?![\d/])"
+            r"|\.(?P<b2>\d{1,2})(?=\s*(?:[,;!?)]|\.(?:\s|$)|$)))",
+            _P,
+        ),
     ),
     (
         "day_month",
@@ -180,7 +198,35 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?P<h>christmas(?:\s+(?:eve|day))?|boxing\s+day|new\s+year'?s\s+(?:eve|day)"
             r"|valentine'?s\s+day|halloween|may\s+day|international\s+workers'?\s+day"
-            r"|international\s+women'?s\s+day)\b",
+            r"|international\s+women'?s\s+day|bastille\s+day|(?:st\.?|saint)\s+patrick'?s\s+day"
+            r"|veterans'?\s+day|armistice\s+day|juneteenth|april\s+fools'?\s+day|groundhog\s+day"
+            rf"|guy\s+fawkes\s+night|(?P<nat>{_NATIONAL_DAYS}))\b",
+            _P,
+        ),
+    ),
+    (
+        # a season with a year or "this/last/next": "summer 2019", "the winter of 2010",
+        # "this summer"; a bare season is generic in news ("each autumn", "in a single summer")
+        "season",
+        re.compile(
+            rf"\b(?:(?P<rel>this|last|next|coming|past|previous|following)\s+"
+            rf"|(?:the\s+)?(?:(?P<part>early|late|mid)[\s-]?)?(?=\w+\s+(?:of\s+)?{_YEAR}\b))"
+            rf"(?P<s>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<y>{_YEAR})\b)?"
+            r"(?!\s+(?:olympics|games|paralympics|solstice|equinox)\b)(?!['’]s\s+(?:olympics|games))",
+            _P,
+        ),
+    ),
+    (
+        # "(by the) end of the year": the current period, as "by the end of June" is June
+        "end_of",
+        re.compile(r"\bend\s+of\s+(?:the\s+)?(?P<u>week|month|year)\b", _P),
+    ),
+    (
+        # "the rest of the week", "the remainder of this month": from the publication date
+        "rest_of",
+        re.compile(
+            r"\b(?:the\s+)?(?:rest|remainder|remaining)\s+of\s+(?:the\s+|this\s+)?"
+            r"(?P<u>week|month|year)\b",
             _P,
         ),
     ),
@@ -216,7 +262,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "year",
         re.compile(
             rf"(?:\b(?:in|since|by|until|of|during|from|before|after|till|year|early|late|for|through)"
-            rf"|(?<=\d\d\d\d )and)\s+(?P<y>{_YEAR})\b(?![-–]\d)",
+            r"|(?<=\d\d\d\d )and|\b(?:later|earlier)\s+than|\byears?\s+(?:is\s+)?greater\s+than)"
+            rf"\s+(?P<y>{_YEAR})\b(?![-–]\d)",
             _P,
         ),
     ),
@@ -235,7 +282,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month",
         re.compile(
-            rf"(?:\b(?:in|since|by|until|during|early|late|of|to|from|through|mid-?|(?P<rel>this|last|next))\s*"
+            rf"(?:\b(?:in|since|by|until|during|early|late|of|to|from|through|after|before|mid-?"
+            rf"|(?P<rel>this|last|next))\s*"
             rf"(?P<m>{_MONTH})|\b(?P<bare>january|february|april|june|july|august|september|october"
             rf"|november|december))(?!\w)(?!\s+\d)",
             _P,
@@ -348,7 +396,10 @@ _PATTERNS.append(
             rf"|\bin\s+the\s+(?P<part0>morning|afternoon|evening)\s+(?:at\s+)?(?P<hr0>{_HOUR})"
             rf"(?:\s*o'?\s*clock)?"
             rf"|\b(?P<hr1>{_HOUR})\s*o'?\s*clock{_part(3)}?"
-            rf"|\b(?P<hr4>{_HOUR})\s*(?P<ap4>{_AMPM})",
+            rf"|\b(?P<hr4>{_HOUR})\s*(?P<ap4>{_AMPM})"
+            # "(at) one in the morning": after a word that sets a time
+            rf"|\b(?:at|until|till|around|about|before|after|since|from|meet)\s+"
+            rf"(?P<hr5>{_HOUR})\s+in\s+the\s+(?P<part5>morning|afternoon|evening)\b",
             _P,
         ),
     )
@@ -371,6 +422,11 @@ _RANGE_OPEN = re.compile(r"(?:\bfrom|\bbetween)\s+$", _P)
 
 # lower-case month names that are also words: "you may be", "march on", "sat down"
 _VERB_MONTHS = {"may", "march", "mar", "sat", "sun"}
+# ... which are months after a date preposition: "on may 5", "in may."
+_MONTH_CONTEXT = re.compile(
+    r"\b(?:on|in|since|until|till|by|from|before|after|during|of|early|late|mid)[\s-]+$", _P
+)
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)]|$)")
 
 
 @dataclass(slots=True)
@@ -512,7 +568,8 @@ def _resolve(
     if kind == "numeric":
         return DateFound(s, e, "date", _dateparser(m.group(0), ref))
     if kind in {"day_month", "month_day", "month_year"} and g["m"] in _VERB_MONTHS:
-        return None  # "may", "march" as words
+        if kind == "day_month" or not _MONTH_CONTEXT.search(m.string, max(0, s - 12), s):
+            return None  # "may", "march" as words; "on may 5" is a date
     if g.get("dw"):
         g = {**g, "d": g["dw"]}
     if kind == "month_day" and g["d2"] and (g["sep"] or "").lower() == "and" and not g["between"]:
@@ -568,8 +625,12 @@ def _resolve(
             g = {**g, "m": g["bare"], "rel": None}
         ms = m.start("m") if g["m"] is not g["bare"] else s
         month = _month(g["m"])
-        if g["m"] in _VERB_MONTHS:
-            return None
+        if g["m"] in _VERB_MONTHS and not (
+            g["m"] in {"may", "march"}
+            and _MONTH_CONTEXT.search(m.string, max(0, ms - 12), ms)
+            and _CLAUSE_END.match(m.string, e)
+        ):
+            return None  # "you may", "march on"; "it may be in may." is a month
         year = ref.year if ref else None
         rel = (g["rel"] or "").lower()
         if rel:
@@ -713,6 +774,8 @@ def _spoken_time(
     s, e = m.span()
     part = next((g[k].lower() for k in ("part1", "part2", "part3", "part0") if g.get(k)), None)
     ap = next((g[k] for k in ("ap1", "ap2", "ap3", "ap4") if g.get(k)), None)
+    if g["hr5"]:
+        return _clock(m.start("hr5"), e, _hour(g["hr5"]), 0, None, g["part5"].lower(), None)
     if g["hr0"] or g["hr1"] or g["hr4"]:
         return _clock(s, e, _hour(g["hr0"] or g["hr1"] or g["hr4"]), 0, ap, part, None)
     raw = (g["mins"] or g["mins2"]).lower()
@@ -767,23 +830,25 @@ def _more(
     if kind == "compact":
         return DateFound(s, e, "date", _iso(int(g["y"]), int(g["m"]), int(g["d"])))
     if kind == "named_numeric":
-        year = int(g["y1"] or g["y2"] or g["y3"])
-        month = _month(g["m1"] or g["m2"] or g["m3"])
-        return DateFound(s, e, "date", _iso(year, month, int(g["d1"] or g["d2"] or g["d3"])))
+        i = next(i for i in "123456" if g["y" + i])
+        year, month, day = int(g["y" + i]), _month(g["m" + i]), int(g["d" + i])
+        return DateFound(s, e, "date", _iso(year, month, day))
     if kind == "half":
         year, half = int(g["y"] or g["y2"]), int(g["h"] or g["h2"])
         first = dt.date(year, 1 if half == 1 else 7, 1)
         return DateFound(s, e, "range", first.isoformat(), _last_day(year, half * 6).isoformat())
     if kind == "holiday":
-        name = re.sub(r"\s+", " ", g["h"].lower()).replace("years", "year's")
-        name = name.replace("valentines", "valentine's").replace("workers day", "workers' day")
-        name = name.replace("womens", "women's")
-        if name == "may day" and g["h"][:1] == "m":
+        if g["nat"]:
+            return DateFound(s, e, "date", None)  # which country's?
+        key = re.sub(r"[^a-z]", "", g["h"].lower()).replace("saint", "st")
+        if key == "mayday" and g["h"][:1] == "m":
             return None  # "may day" in lower case: "it may" ...
-        if name == "christmas" and not _ON_DAY.search(m.string, max(0, s - 8), s):
+        if key == "christmas" and not _ON_DAY.search(m.string, max(0, s - 8), s):
             return None  # "over Christmas", "Christmas shopping": the season, not the day
-        month, day = _HOLIDAYS[name]
+        month, day = _HOLIDAY_KEYS[key]
         return DateFound(s, e, "date", _iso(_closest_year(month, day, ref, future), month, day))
+    if kind == "season":
+        return _season(m, g, ref)
     if ref is None:
         return DateFound(
             s, e, "range" if kind in {"numeric_range", "month_range"} else "date", None
@@ -803,7 +868,7 @@ def _more(
                 start_year = end_year = ref.year  # a range around the publication date
         return DateFound(s, e, "range", _iso(start_year, m1, d1), _iso(end_year, m2, d2))
     if kind == "on_numeric":
-        a, b = int(g["a"]), int(g["b"])
+        a, b = int(g["a"]), int(g["b"] or g["b2"])
         month, dom = (a, b) if a <= 12 else (b, a)  # US order unless the first is a day
         year_on = _closest_year(month, dom, ref, future)
         start = m.start("a") if m.group(0)[:2].lower() == "on" else s  # "Friday 5/12"
@@ -881,6 +946,17 @@ def _more(
         return DateFound(
             s, e, "range", saturday.isoformat(), (saturday + dt.timedelta(days=1)).isoformat()
         )
+    if kind == "end_of":
+        return DateFound(s, e, "date", _relative_unit("this", g["u"], ref))
+    if kind == "rest_of":
+        unit = g["u"].lower()
+        if unit == "week":
+            until = ref + dt.timedelta(days=6 - ref.weekday())
+        elif unit == "month":
+            until = _last_day(ref.year, ref.month)
+        else:
+            until = dt.date(ref.year, 12, 31)
+        return DateFound(s, e, "range", ref.isoformat(), until.isoformat())
     if kind == "to_date":
         if g["ytd"]:
             return DateFound(s, e, "range", f"{ref.year:04d}-01-01", ref.isoformat())
@@ -891,8 +967,37 @@ def _more(
 _MORE_KINDS = {
     "spoken_time", "compact", "named_numeric", "half", "holiday", "numeric_range", "on_numeric",
     "month_range", "day_of", "weekday_day", "on_nth", "week_weekday", "week_number", "nth_week",
-    "weekend", "to_date",
+    "weekend", "to_date", "season", "rest_of", "end_of",
 }  # fmt: skip
+
+
+def _season(m: re.Match[str], g: dict[str, str], ref: dt.date | None) -> DateFound | None:
+    """A season as a range of months (meteorological, northern hemisphere): "summer 2019" ->
+    2019-06..2019-08, "winter 2019" -> 2019-12..2020-02; "this/last/next summer" against the
+    publication date ("this": this year's; "last": the last ended; "next": the next to begin)."""
+    s, e = m.span()
+    name = g["s"].lower()
+    rel = (g["rel"] or "").lower()
+    if name == "fall" and re.match(r"\s+(?:in|of|from|to|by)\b", m.string[e : e + 6]):
+        return None  # "this fall in prices": a drop
+    if name == "spring" and not (rel or g["y"]):
+        return None
+    first, last = _SEASONS[name]
+    if g["y"]:
+        year = int(g["y"])
+    elif ref is None:
+        return DateFound(s, e, "range", None, None)
+    else:
+        # the season that holds the publication date, or the one this year
+        year = ref.year - (first == 12 and ref.month <= 2)
+        start = dt.date(year, first, 1)
+        end = _last_day(year + (last < first), last)
+        if rel in {"last", "past", "previous"} and end >= ref:
+            year -= 1
+        elif rel in {"next", "coming", "following"} and start <= ref:
+            year += 1
+    end_year = year + (last < first)
+    return DateFound(s, e, "range", f"{year:04d}-{first:02d}", f"{end_year:04d}-{last:02d}")
 
 
 def _ordinal_unit(m: re.Match[str], n: float | None) -> bool:
@@ -962,14 +1067,18 @@ _HINTS: dict[str, re.Pattern[str]] = {
     "on_nth": _NTH_HINT,
     "iso_month": re.compile(r"\d-\d"),
     "numeric_range": re.compile(r"\d/\d"),
-    "on_numeric": re.compile(r"\d/\d"),
+    "on_numeric": re.compile(r"\d[/.]\d"),
     "half": re.compile(r"\d[\s-]?h[12]\b|\bh[12][\s-]?\d", _P),
     "year_words": re.compile(r"\b(?:nineteen|twenty|thousand)\b", _P),
     "holiday": re.compile(
         r"christmas|boxing\s+day|new\s+year|valentine|halloween|may\s+day|workers'?\s+day"
-        r"|women'?s\s+day",
+        r"|women'?s\s+day|bastille|patrick|veterans|armistice|juneteenth|fools|groundhog|fawkes"
+        r"|independence|national\s+day",
         _P,
     ),
+    "season": re.compile(r"spring|summer|autumn|fall|winter", _P),
+    "rest_of": re.compile(r"\b(?:rest|remainder|remaining)\s+of\b", _P),
+    "end_of": re.compile(r"\bend\s+of\b", _P),
     "quarter": re.compile(r"quarter|(?:\b|(?<=\d))q[1-4]\b", _P),
     "time": re.compile(r":[0-5]\d|(?:\b|(?<=\d))[ap](?:\s?\.\s?)?m\b|noon|night|ish\b", _P),
     "ago": re.compile(r"\bago\b|\bfrom\s+(?:now|today)\b|\b(?:after|before)\s+today\b", _P),
@@ -1030,12 +1139,113 @@ def find_dates(text: str, published: dt.date | None) -> list[DateFound]:
             f.start = week.start()
             f.value = _week_of(dt.date.fromisoformat(f.value))
         kept.append(f)
-    return _join_ranges(text, kept, published)
+    return _open_ranges(text, _join_ranges(text, kept, published))
+
+
+# a date that bounds a period on one side: "since August", "after 2010", "before the end of
+# December", "no later than 1 May"
+_OPEN_CUE = re.compile(
+    r"(?:(?P<since>\bsince|\bstarting(?:\s+(?:on|from|in))?|\bbeginning(?:\s+(?:on|in))?"
+    r"|\bas\s+early\s+as)"
+    r"|(?P<upto>\bno\s+later\s+than|\bnot\s+later\s+than|\bas\s+late\s+as)"
+    r"|(?P<after>\bafter|\blater\s+than|\byears?\s+(?:is\s+)?greater\s+than)"
+    r"|(?P<before>\bbefore|\bearlier\s+than|\bprior\s+to))"
+    r"\s+(?:the\s+)?(?:(?P<edge>beginning|start|end)\s+of\s+)?(?:(?P<part>early|mid|late)[\s-]*)?$",
+    _P,
+)
+# "two days after May 5" is a day, "shortly after 2010" a point near it, "after Friday's vote"
+# and "before the 2010 elections" date an event: no open range
+_OPEN_NOT = re.compile(
+    r"(?:\b(?:days?|weeks?|months?|years?|hours?|decades?|shortly|soon|just|right|immediately"
+    r"|long|night|morning|evening)\s+)$",
+    _P,
+)
+_EVENT_AFTER = re.compile(
+    r"(?:['’]s\b|\s+(?:elections?|votes?|polls?|attacks?|bombings?|shootings?|massacres?|raids?"
+    r"|strikes?|deadline|summit|meetings?|talks|ceasefire|truce|agreement|deal|earthquake|floods?"
+    r"|storms?|crash|coup|invasion|referendum|debates?|match|game|final|launch|speech|ruling"
+    r"|decision|report|budget|war|uprising|revolution|crisis|protests?|riots?|hearing|trial)\b)",
+    _P,
+)
+# parts of a month: early = days 1-15, mid = 11-20, late = 16-end (as the Recognizers-Text
+# specifications read "since late July", "after mid May")
+_PARTS = {"early": (1, 15), "mid": (11, 20), "late": (16, 31)}
+
+
+def _step(value: str, sign: int) -> str | None:
+    """The period after (sign 1) or before (-1) a day, ISO week, month or year."""
+    if re.fullmatch(r"\d{4}", value):
+        return f"{int(value) + sign:04d}"
+    if re.fullmatch(r"\d{4}-\d\d", value):
+        total = int(value[:4]) * 12 + int(value[5:]) - 1 + sign
+        return f"{total // 12:04d}-{total % 12 + 1:02d}"
+    if re.fullmatch(r"\d{4}-W\d\d", value):
+        monday = dt.date.fromisocalendar(int(value[:4]), int(value[6:]), 1)
+        return _week_of(monday + dt.timedelta(weeks=sign))
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return (dt.date.fromisoformat(value) + dt.timedelta(days=sign)).isoformat()
+    return None
+
+
+def _open_range(text: str, f: DateFound) -> DateFound | None:
+    if f.kind != "date" or f.value is None:
+        return None
+    window = max(0, f.start - 40)
+    cue = _OPEN_CUE.search(text, window, f.start)
+    if cue is None or _OPEN_NOT.search(text, max(0, cue.start() - 20), cue.start()):
+        return None
+    if _EVENT_AFTER.match(text, f.end):
+        return None
+    value, edge, part = f.value, (cue["edge"] or "").lower(), (cue["part"] or "").lower()
+    if re.match(r"end\s+of\b", text[f.start : f.start + 7], re.IGNORECASE):
+        edge = "end"  # "before the end of the year"
+    if part and re.fullmatch(r"\d{4}-\d\d", value):
+        year, month = int(value[:4]), int(value[5:])
+        first, last = _PARTS[part]
+        start_day = dt.date(year, month, first)
+        end_day = min(
+            _last_day(year, month), dt.date(year, month, 28) + dt.timedelta(days=last - 28)
+        )
+        lo, hi = start_day.isoformat(), end_day.isoformat()
+    else:
+        lo = hi = value
+    try:
+        # a day is the finest unit resolved: "after 5 May" may still be 5 May (in the evening),
+        # so it starts on that day; "after 2010" starts with 2011
+        day = len(value) == 10 and not part
+        if cue["since"]:
+            start, end = (_step(hi, 1) if edge == "end" else lo), None
+        elif cue["after"]:
+            start, end = (lo if edge in {"beginning", "start"} or day else _step(hi, 1)), None
+        elif cue["upto"]:
+            start, end = None, hi
+        else:
+            start, end = None, (hi if edge == "end" or day else _step(lo, -1))
+    except ValueError:
+        return None
+    if start is None and end is None:
+        return None
+    return DateFound(cue.start(), f.end, "range", start, end, year_given=f.year_given)
+
+
+def _open_ranges(text: str, found: list[DateFound]) -> list[DateFound]:
+    """Open-ended ranges: "since August" is a range from August with ``end`` null, "before
+    2018" one up to 2017 with ``value`` null. A range with an impossible end ("2/29-3/1/2019")
+    is unresolved at both ends."""
+    out: list[DateFound] = []
+    for f in found:
+        if f.kind == "range" and (f.value is None) != (f.end_value is None):
+            f.value = f.end_value = None
+        opened = _open_range(text, f)
+        if opened is not None and (not out or opened.start >= out[-1].end):
+            f = opened
+        out.append(f)
+    return out
 
 
 _FUTURE = re.compile(
     r"\b(?:will|'ll|shall|expects?|expected|plans?|planned|is due|are due|scheduled|set to"
-    r"|upcoming|to be held|aims? to)\b",
+    r"|upcoming|to be held|aims? to|wants? to|would like to|hopes? to|intends? to)\b",
     re.IGNORECASE,
 )
 
