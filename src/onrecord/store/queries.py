@@ -225,12 +225,29 @@ class Corpus:
         if outlet is not None:
             outlet_clause = " AND outlet = :outlet COLLATE NOCASE"
             params["outlet"] = outlet
-        rows = self._query(
-            "SELECT speaker_name AS name, speaker_type AS type, outlet, count(*) AS n,"
-            " count(DISTINCT document_pk) AS docs FROM syndication_quotes"
+        where = (
             " WHERE speaker_name IS NOT NULL"
             + outlet_clause
             + ("" if all_copies else " AND copy = 0")
+        )
+        if limit is not None:
+            # the most quoted first, so that the counts by outlet are only worked out for them
+            params["limit"] = max(0, int(limit))
+            top = self._query(
+                "SELECT speaker_name FROM syndication_quotes" + where + " GROUP BY speaker_name,"
+                " speaker_type ORDER BY count(*) DESC, speaker_name, coalesce(speaker_type, '')"
+                " LIMIT :limit",
+                params,
+            )
+            names = sorted({row[0] for row in top})
+            if not names:
+                return []
+            where += " AND speaker_name IN (" + ", ".join(f":n{i}" for i in range(len(names))) + ")"
+            params.update({f"n{i}": name for i, name in enumerate(names)})
+        rows = self._query(
+            "SELECT speaker_name AS name, speaker_type AS type, outlet, count(*) AS n,"
+            " count(DISTINCT document_pk) AS docs FROM syndication_quotes"
+            + where
             + " GROUP BY 1, 2, 3",
             params,
         )
@@ -361,8 +378,8 @@ class Corpus:
     ) -> int:
         """Write one table as Parquet, in row groups of ``batch_rows`` (not all in memory)."""
         try:
-            import pyarrow as pa  # type: ignore[import-not-found,unused-ignore]
-            import pyarrow.parquet as pq  # type: ignore[import-not-found,unused-ignore]
+            import pyarrow as pa  # type: ignore[import-not-found,import-untyped,unused-ignore]
+            import pyarrow.parquet as pq  # type: ignore[import-not-found,import-untyped,unused-ignore]
         except ImportError:
             raise StoreError(
                 "Parquet export needs pyarrow: pip install 'onrecord[parquet]' (or pyarrow)"
