@@ -51,6 +51,13 @@ def surfaces(text: str) -> list[str]:
         ("40 000", 40_000),
         ("a hundredth", 0.01),
         ("twenty and four", 24),
+        ("1.1^23", 1.1**23),
+        ("2.5^-1", 0.4),
+        ("6.02e23", 6.02e23),
+        ("one hundred and thirty fifths", 26),
+        ("one hundred and three quarters", 100.75),
+        ("one million two thousand two hundred three fifths", 1_002_203 / 5),
+        ("two million and three fifths", 2_600_000),
     ],
 )
 def test_parse_number(phrase: str, value: float) -> None:
@@ -122,6 +129,7 @@ def test_quantity_forms(
         "The talks resumed on December 20.",
         "The strike hit Route 6 at dawn.",
         "The United States lost a Boeing 737 and won 3-1.",
+        "He carried a 9MM pistol on a 5G network.",
     ],
 )
 def test_not_claims(text: str) -> None:
@@ -249,3 +257,12 @@ def test_spoken_times_are_not_figures() -> None:
     text = "At half past eleven, ten past 9 and a quarter past seven, 40 000 had gathered."
     assert surfaces(text) == ["40 000"]
     assert surfaces("Over the past 12 months 300 died.") == ["12 months", "300"]
+
+
+def test_spec_number_forms() -> None:
+    assert [(c.span.text, c.value, c.unit) for c in claims("It raised $5MM.")] == [
+        ("$5MM", 5e6, "USD")
+    ]
+    assert [c.value for c in claims("It weighs 2e30 kg.")] == [2e30]
+    assert parse_number("one one hundred") is None  # digits read out, not 200
+    assert parse_number("three-nought-four") is None

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 
 from ..resources import read_tsv
 from ..types import AssertedBy, Check, Claim, Span
-from .numbers import NUMBER, finite, parse_number
+from .numbers import NUMBER, SCI_LIMIT, finite, parse_number
 from .quotes import Attribution
 
 __all__ = ["Quantity", "find_quantities", "extract_claims", "check_consistency", "out_of"]
@@ -289,7 +289,7 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
         s, e = m.span("sci")
         value = None
         try:
-            value = finite(float(m.group("sci")))
+            value = finite(float(m.group("sci")), SCI_LIMIT)
         except (ValueError, OverflowError):
             value = None
         return Quantity(s, e, value, None, None, "exact", None, s, e)
@@ -297,6 +297,8 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
     if num is None:
         return None
     cur = m.group("cur")
+    if num.endswith("MM") and not cur:
+        return None  # "$5MM" is five million; "a 9MM pistol" a name
     value = parse_number(num)
     if m.group("neg") and value is not None:
         value = -value  # "minus 5C", "negative ten"
@@ -553,9 +555,10 @@ def extract_claims(
             Claim(
                 id=f"c{len(claims) + 1}",
                 span=Span.of(text, q.start, q.end),
-                value=finite(q.value),
-                low=finite(q.low),
-                high=finite(q.high),
+                # values were capped when read (1e15 written out, 1e300 in scientific notation)
+                value=finite(q.value, SCI_LIMIT),
+                low=finite(q.low, SCI_LIMIT),
+                high=finite(q.high, SCI_LIMIT),
                 qualifier=q.qualifier,  # type: ignore[arg-type]
                 unit=q.unit,
                 direction=direction,  # type: ignore[arg-type]

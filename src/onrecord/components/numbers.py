@@ -2,7 +2,8 @@
 "a dozen", "a third", "two and a half"). Private helper of ``claims.py`` and ``dates.py``.
 
 ``parse_number`` turns one number phrase into a float (None when it is not a number or is
-absurd: infinite, or more than 15 significant digits of magnitude). ``NUMBER`` is a regex
+absurd: infinite, or beyond 1e15 when written out; scientific notation, "6.02e23", is deliberate
+and is kept up to 1e300). ``NUMBER`` is a regex
 source matching one number phrase; callers wrap it in their own grammar.
 """
 
@@ -12,7 +13,7 @@ import math
 import re
 import unicodedata
 
-__all__ = ["NUMBER", "parse_number", "UNITS_WORDS", "MULTIPLIERS", "finite"]
+__all__ = ["NUMBER", "parse_number", "UNITS_WORDS", "MULTIPLIERS", "finite", "SCI_LIMIT"]
 
 _UNITS_WORDS = {
     "zero": 0, "nought": 0, "naught": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -25,7 +26,7 @@ UNITS_WORDS = _UNITS_WORDS
 MULTIPLIERS = {
     "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "bn": 1e9, "bln": 1e9, "b": 1e9,
-    "tn": 1e12, "trn": 1e12, "tln": 1e12, "lakh": 1e5, "crore": 1e7,
+    "tn": 1e12, "trn": 1e12, "tln": 1e12, "lakh": 1e5, "crore": 1e7, "mm": 1e6,
 }  # fmt: skip
 _FRACTIONS: dict[str, float] = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
@@ -82,16 +83,18 @@ _DIGITS = (
     r"|\d{1,3}(?:[\u202f\u00a0]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 )
 _SCI = r"\d+(?:\.\d+)?[eE][+-]?\d+(?!\w)"
+# a power with a caret: "10^6", "1.1^23", "2.5^-1"
+_POW = r"(\d+(?:\.\d+)?)\^([+-]*)(\d{1,3}(?:\.\d+)?)(?![\w.^])"
 _FRACTION = r"(?<![\d/])\d{1,3}/\d{1,3}(?![\d/])"
 _SCALE_SUFFIX = (
-    rf"(?:\s*(?:hundred|thousand)\b(?:\s+(?:and\s+)?(?:\d{{1,3}}|{_WORD})(?:\s+hundred\b)?"
+    rf"(?:\s*(?:hundred|thousand)\b(?:\s+(?:and\s+)?(?:\d{{1,3}}(?![.,]\d)|{_WORD})(?:\s+hundred\b)?"
     rf"(?:\s+and\s+(?:\d{{1,2}}|{_WORD}))?(?!\w))?"
     rf"|\s*(?:million|billion|trillion|lakh|crore|dozens?|dozs?|dzs?)\b"
-    rf"|\s*(?:bn|bln|mn|mln|tn|trn|tln|k)\b|(?:m|b|mil)\b)*"
+    rf"|\s*(?:bn|bln|mn|mln|tn|trn|tln|k)\b|(?:m|b|mil)\b|(?-i:MM)\b)*"
 )
 # digits are read once, then what follows them: "3 1/2", "2½", "1.2bn", "5 million and a half"
 NUMBER = (
-    rf"(?:{_SCI}|{_FRACTION}"
+    rf"(?:{_SCI}|{_POW}|{_FRACTION}"
     rf"|{_DIGITS}(?:\s+\d/\d{{1,2}}(?![\d/])|\s*½|{_SCALE_SUFFIX}(?:\s+and\s+a\s+half)?)"
     rf"|(?<![\w½])½|(?<!\w)(?:{_WORDS_NUMBER}|dozen)(?!\w))"
 )
@@ -99,11 +102,15 @@ _GROUP_SPACE = re.compile(r"(?<=\d)[ \u202f\u00a0](?=\d{3}(?!\d))")
 _TOKEN = re.compile(r"\d[\d,\u202f\u00a0]*(?:\.\d+)?|\.\d+|[a-z]+|½|/", re.IGNORECASE)
 
 
-def finite(value: float | None) -> float | None:
-    """The value, or None when it is absurd for a news figure (inf, nan, > 1e15)."""
-    if value is None or math.isnan(value) or math.isinf(value) or abs(value) > 1e15:
+def finite(value: float | None, limit: float = 1e15) -> float | None:
+    """The value, or None when it is absurd for a news figure (inf, nan, beyond ``limit``:
+    1e15 for a number written out, :data:`SCI_LIMIT` for scientific notation)."""
+    if value is None or math.isnan(value) or math.isinf(value) or abs(value) > limit:
         return None
     return value
+
+
+SCI_LIMIT = 1e300
 
 
 def _digits(token: str) -> float | None:
@@ -123,8 +130,15 @@ def parse_number(phrase: str) -> float | None:
     text = re.sub(r"\s+", " ", text)
     if re.fullmatch(_SCI, text):
         try:
-            return finite(float(text))
+            return finite(float(text), SCI_LIMIT)
         except (ValueError, OverflowError):
+            return None
+    power = re.fullmatch(_POW, text)
+    if power:  # "1.1^23", "2.5^-1": a minus count of the exponent's signs flips it
+        exponent = float(power.group(3)) * (-1) ** power.group(2).count("-")
+        try:
+            return finite(float(power.group(1)) ** exponent, SCI_LIMIT)
+        except (ValueError, OverflowError, ZeroDivisionError):
             return None
     if text.startswith("half a dozen") or text.startswith("half an dozen"):
         return 6.0
@@ -163,6 +177,7 @@ def _parse_tokens(tokens: list[str]) -> float | None:
     seen = False
     pending_fraction: float | None = None  # "a quarter million", "half a million"
     and_after_big = False
+    and_after_mult = False
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -173,6 +188,8 @@ def _parse_tokens(tokens: list[str]) -> float | None:
             group += value
             seen = True
         elif tok in _UNITS_WORDS:
+            if i > 0 and _UNITS_WORDS.get(tokens[i - 1], 20) < 20:
+                return None  # "one one hundred", "three-nought-four", "nineteen ninety": read out
             group += _UNITS_WORDS[tok]
             seen = True
         elif tok in ("a", "an"):
@@ -188,6 +205,7 @@ def _parse_tokens(tokens: list[str]) -> float | None:
         elif tok == "and":
             since_and = group
             and_after_big = group == 0 and total > 0
+            and_after_mult = i > 0 and tokens[i - 1] in MULTIPLIERS
         elif tok in _DOZEN:
             head = since_and or 0.0
             group = head + ((group - head) or 1) * 12
@@ -197,6 +215,12 @@ def _parse_tokens(tokens: list[str]) -> float | None:
             numerator = (group - head) or 1
             if group == head and total > 0 and not and_after_big:
                 numerator, total = total, 0.0  # "a hundred thousand trillionths"
+            elif (since_and is None or (and_after_mult and numerator >= 20)) and total + head > 0:
+                # the whole number over the fraction: "one million two thousand two hundred
+                # three fifths", "one hundred and thirty fifths" (130/5); "and" before a small
+                # numerator makes a mixed number: "two and three quarters", "one hundred and
+                # three quarters", "two million and a half"
+                numerator, total, head = total + group, 0.0, 0.0
             if numerator > 1 and not tok.endswith("s") and tok not in ("half", "quarter"):
                 return None  # "twenty third" is an ordinal, not 20/3
             value = numerator / _FRACTIONS[tok]
