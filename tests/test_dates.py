@@ -242,3 +242,20 @@ def test_open_range_needs_the_date_itself() -> None:
     assert [r[1] for r in resolved("Two days after May 5 it rained.")] == ["duration", "date"]
     assert resolved("Protests began after Friday's vote.")[0][1:] == ("date", "2023-12-15", None)
     assert resolved("An impossible 2/29-3/1/2019 range.")[0][1:] == ("range", None, None)
+
+
+def test_lists_and_open_quarters() -> None:
+    assert resolved("We can meet on 11/20, 11/22 or 11/25.") == [
+        ("11/20", "date", "2023-11-20", None),
+        ("11/22", "date", "2023-11-22", None),
+        ("11/25", "date", "2023-11-25", None),
+    ]
+    assert resolved("It was sold on 11/20, 3/4 of it to banks.") == [
+        ("11/20", "date", "2023-11-20", None)
+    ]
+    assert resolved("It resumes as early as next year's first quarter.") == [
+        ("as early as next year's first quarter", "range", "2024-01-01", None)
+    ]
+    assert resolved("Shipping resumes after Q1 2024.") == [
+        ("after Q1 2024", "range", "2024-04-01", None)
+    ]

@@ -343,7 +343,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "quarter",
         re.compile(
             rf"\b(?:(?P<y1>{_YEAR})[\s-]?q(?P<q1>[1-4])|q(?P<q2>[1-4])[\s-]?(?P<y2>{_YEAR})"
-            rf"|(?:the\s+)?(?P<ord>first|second|third|fourth|final|1st|2nd|3rd|4th)\s+quarter"
+            rf"|(?:(?P<yrel>next|last|this|previous)\s+year['’]s\s+|the\s+)?"
+            rf"(?P<ord>first|second|third|fourth|final|1st|2nd|3rd|4th)\s+quarter"
             rf"(?:\s+of\s+(?P<y3>{_YEAR}))?"
             rf"|(?P<rel>last|next|this|previous|past|coming|current|following)\s+quarter)\b",
             _P,
@@ -729,7 +730,9 @@ def _quarter(g: dict[str, str], ref: dt.date | None, s: int, e: int) -> DateFoun
     year_raw = g["y1"] or g["y2"] or g["y3"]
     number = int(g["q1"] or g["q2"] or 0) or _ORDINAL_QUARTER.get((g["ord"] or "").lower(), 0)
     year = int(year_raw) if year_raw else (ref.year if ref else None)
-    if g["rel"] and ref is not None:
+    if g["yrel"] and ref is not None:  # "next year's first quarter"
+        year = ref.year + {"next": 1, "last": -1, "previous": -1}.get(g["yrel"].lower(), 0)
+    elif g["rel"] and ref is not None:
         current = (ref.month - 1) // 3 + ref.year * 4
         rel = g["rel"].lower()
         index = current + (
@@ -740,7 +743,7 @@ def _quarter(g: dict[str, str], ref: dt.date | None, s: int, e: int) -> DateFoun
             else 0
         )
         year, number = index // 4, index % 4 + 1
-    elif not year_raw and ref is not None and number and (number - 1) * 3 + 1 > ref.month:
+    elif not year_raw and not g["yrel"] and ref and number and (number - 1) * 3 + 1 > ref.month:
         year = ref.year - 1  # "the fourth quarter", read in March: last year's
     if year is None or not number:
         return DateFound(s, e, "range", None, None)
@@ -1139,7 +1142,32 @@ def find_dates(text: str, published: dt.date | None) -> list[DateFound]:
             f.start = week.start()
             f.value = _week_of(dt.date.fromisoformat(f.value))
         kept.append(f)
-    return _open_ranges(text, _join_ranges(text, kept, published))
+    return _open_ranges(text, _join_ranges(text, _numeric_lists(text, kept, published), published))
+
+
+_MD_END = re.compile(r"(?<![\d/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])$")
+_MD_NEXT = re.compile(
+    r"(?:,\s*|,?\s+(?:or|and)\s+)(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?![\d/])"
+    r"(?!\s*(?:of\b|%|per\s*cent|percent))",  # "3/4 of voters": a fraction
+    _P,
+)
+
+
+def _numeric_lists(text: str, found: list[DateFound], ref: dt.date | None) -> list[DateFound]:
+    """ "on 11/20, 11/22 or 11/25": the month/days listed after one read as a date."""
+    out: list[DateFound] = []
+    for i, f in enumerate(found):
+        out.append(f)
+        if f.kind != "date" or f.year_given or not _MD_END.search(text, f.start, f.end):
+            continue
+        stop = found[i + 1].start if i + 1 < len(found) else len(text)
+        pos = f.end
+        while (m := _MD_NEXT.match(text, pos, stop)) is not None:
+            month, day = int(m.group(1)), int(m.group(2))
+            value = _iso(_closest_year(month, day, ref), month, day)
+            out.append(DateFound(m.start(1), m.end(), "date", value, year_given=False))
+            pos = m.end()
+    return out
 
 
 # a date that bounds a period on one side: "since August", "after 2010", "before the end of
@@ -1188,7 +1216,16 @@ def _step(value: str, sign: int) -> str | None:
 
 
 def _open_range(text: str, f: DateFound) -> DateFound | None:
-    if f.kind != "date" or f.value is None:
+    if f.value is None or not f.value[:1].isdigit():
+        return None  # unresolved, a time or a duration
+    if f.kind == "range":
+        # "as early as next year's first quarter", "since the weekend": from its first day
+        if f.end_value is None or not f.end_value[:1].isdigit():
+            return None
+        ends = (f.value, f.end_value)
+    elif f.kind == "date":
+        ends = (f.value, f.value)
+    else:
         return None
     window = max(0, f.start - 40)
     cue = _OPEN_CUE.search(text, window, f.start)
@@ -1199,7 +1236,9 @@ def _open_range(text: str, f: DateFound) -> DateFound | None:
     value, edge, part = f.value, (cue["edge"] or "").lower(), (cue["part"] or "").lower()
     if re.match(r"end\s+of\b", text[f.start : f.start + 7], re.IGNORECASE):
         edge = "end"  # "before the end of the year"
-    if part and re.fullmatch(r"\d{4}-\d\d", value):
+    if ends[0] != ends[1]:
+        lo, hi = ends
+    elif part and re.fullmatch(r"\d{4}-\d\d", value):
         year, month = int(value[:4]), int(value[5:])
         first, last = _PARTS[part]
         start_day = dt.date(year, month, first)
@@ -1212,7 +1251,7 @@ def _open_range(text: str, f: DateFound) -> DateFound | None:
     try:
         # a day is the finest unit resolved: "after 5 May" may still be 5 May (in the evening),
         # so it starts on that day; "after 2010" starts with 2011
-        day = len(value) == 10 and not part
+        day = len(value) == 10 and not part and ends[0] == ends[1]
         if cue["since"]:
             start, end = (_step(hi, 1) if edge == "end" else lo), None
         elif cue["after"]:
