@@ -259,3 +259,11 @@ def test_lists_and_open_quarters() -> None:
     assert resolved("Shipping resumes after Q1 2024.") == [
         ("after Q1 2024", "range", "2024-04-01", None)
     ]
+
+
+def test_weekday_and_bare_day_only_where_the_clause_ends() -> None:
+    assert resolved("Any plans on Sunday 31!", dt.date(2019, 1, 25)) == [
+        ("Sunday 31", "date", "2019-03-31", None)
+    ]
+    assert resolved("On Friday 31 people died.")[0][:2] == ("Friday", "date")
+    assert resolved("On Monday 3.5 million voted.")[0][:2] == ("Monday", "date")

@@ -164,6 +164,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "on Sunday 31!": a weekday and a bare day where the clause ends ("on Friday 31 people
+        # died" is a count)
+        "weekday_num",
+        re.compile(
+            rf"\b(?P<wd>{_WEEKDAY})\s+(?P<d>[12]\d|3[01]|0?[1-9])(?=\s*(?:\.(?!\d)|[;!?)]|,\s*\D|$))",
+            _P,
+        ),
+    ),
+    (
         "on_nth",
         re.compile(rf"\bon\s+(?:the\s+)?(?P<d>{_NTH})(?!\s*(?:of\s+)?{_MONTH})(?!\w)", _P),
     ),
@@ -891,7 +900,7 @@ def _more(
             return DateFound(s, e, "date", _iso(_closest_year(month, day, ref, future), month, day))
         total = ref.year * 12 + ref.month - 1 + _WEEK_REL.get((g["rel"] or "this").lower(), 0)
         return DateFound(s, e, "date", _iso(total // 12, total % 12 + 1, day))
-    if kind in {"weekday_day", "on_nth"}:
+    if kind in {"weekday_day", "on_nth", "weekday_num"}:
         weekday = _WEEKDAYS.index(_full_weekday(g["wd"])) if g.get("wd") else None
         found = _nearest_with_day(_day(g["d"]), ref, future, weekday)
         if weekday is not None and not future:  # "Tuesday the 11th": the nearer either way
@@ -970,7 +979,7 @@ def _more(
 _MORE_KINDS = {
     "spoken_time", "compact", "named_numeric", "half", "holiday", "numeric_range", "on_numeric",
     "month_range", "day_of", "weekday_day", "on_nth", "week_weekday", "week_number", "nth_week",
-    "weekend", "to_date", "season", "rest_of", "end_of",
+    "weekend", "to_date", "season", "rest_of", "end_of", "weekday_num",
 }  # fmt: skip
 
 
@@ -1067,6 +1076,7 @@ _HINTS: dict[str, re.Pattern[str]] = {
     "nth_week": _WEEK_HINT,
     "weekend": re.compile(r"weekend", _P),
     "weekday_day": _ORDINAL_HINT,
+    "weekday_num": re.compile(r"day\s+\d", _P),
     "on_nth": _NTH_HINT,
     "iso_month": re.compile(r"\d-\d"),
     "numeric_range": re.compile(r"\d/\d"),
