@@ -95,3 +95,9 @@ def test_two_apostrophes_as_double_quotes() -> None:
     assert contents(text) == [["It's anti-reform,"], ["taking a close look"]]
     first = find_quoted(text)[0]
     assert first.outer_end == text.index("''", 2) + 2
+
+
+def test_a_double_closing_mark_after_an_s_is_no_possessive() -> None:
+    # the plural-possessive guard (the residents’ homes) is for apostrophes only
+    text = "Trump’s “excesses” are sickening, he said, noting the nominee “makes you retch.”"
+    assert contents(text) == [["excesses"], ["makes you retch."]]

@@ -255,3 +255,14 @@ def test_digest_item_with_a_lead_in_is_the_outlets_mixed_quote() -> None:
     assert q[0].kind == "mixed"
     assert q[0].content.text.startswith("Minister Lena Varga said")
     assert q[0].source and q[0].source.text == "Valley Wire"
+
+
+def test_a_title_before_the_cue_clause_is_not_a_mixed_quote_of_its_verb() -> None:
+    text = (
+        'In an interview on his podcast "The Axe Files" out Thursday, Mary Kay Henry said her '
+        "union is going into “hyperdrive” to stand up against Trump."
+    )
+    found = [q for q in quotes(text) if q.kind == "mixed"]
+    assert [q.content.text for q in found] == [
+        "her union is going into “hyperdrive” to stand up against Trump"
+    ]

@@ -142,8 +142,8 @@ def _misused_opener_closes(text: str, i: int, ch: str, mark: str) -> bool:
 
 def _weak_closer(text: str, i: int, para_end: int) -> bool:
     """A plural possessive (the residents’ homes) looks like a closing mark; prefer a later one."""
-    if i == 0 or text[i - 1] not in "sS":
-        return False
+    if i == 0 or text[i - 1] not in "sS" or text[i] not in "’'":
+        return False  # only an apostrophe makes a possessive: “excesses” are … closes
     rest = text[i + 1 : min(para_end, i + 3)]
     return len(rest) == 2 and rest[0] == " " and rest[1].islower()
 
