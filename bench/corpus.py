@@ -787,6 +787,7 @@ class PolnearRun:
     wire_grouped: int
     raw_top: list[tuple[str, int, int]]  # name, quotes once per group, quotes in all copies
     summary: str = ""
+    identical: list[list[str]] = field(default_factory=list)  # ids of identical texts
 
 
 def polnear_jsonl(shared: Path, out: Path) -> Path | None:
@@ -864,6 +865,7 @@ def run_polnear(shared: Path, workdir: Path, *, workers: int) -> PolnearRun | No
     grouped = {m for g in groups_members(db) for m in g}
     return PolnearRun(
         summary=stats.summary(),
+        identical=_identical_texts(jsonl),
         docs=stats.inserted,
         seconds=seconds,
         quotes=quotes,
@@ -873,6 +875,18 @@ def run_polnear(shared: Path, workdir: Path, *, workers: int) -> PolnearRun | No
         wire_grouped=sum(1 for doc in wire if doc in grouped),
         raw_top=raw_top,
     )
+
+
+def _identical_texts(jsonl: Path) -> list[list[str]]:
+    """Ids of documents whose texts are identical (the store keeps one of each)."""
+    from onrecord.store import content_hash
+
+    by_hash: dict[str, list[str]] = defaultdict(list)
+    with jsonl.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            by_hash[content_hash(row["text"])].append(row["id"])
+    return [ids for ids in by_hash.values() if len(ids) > 1]
 
 
 def groups_members(db: Path) -> Iterator[list[str]]:
@@ -928,7 +942,8 @@ def format_report(
     if r.analyze_seconds:
         lines.append(
             f"- ingest / analysis alone: **{r.analyze_seconds / r.seconds:.2f}** of the "
-            "throughput (storing and grouping run in the main process while the workers analyse)"
+            "throughput (storing and grouping run in the main process while the workers analyse; "
+            "the two runs follow each other on a shared machine, so a ratio above 1 is noise)"
         )
     lines += [
         f"- syndication grouping (signing and grouping all {r.stored:,} documents again, on a "
@@ -1029,6 +1044,11 @@ def format_report(
             f"Syndication groups found: **{len(p.groups)}**; {p.wire_grouped} of the "
             f"{p.wire_docs} articles with a `wire` credit (AP, UPI, AFP, Reuters) are in one.",
         ]
+        for ids in p.identical:
+            lines.append(
+                f"Identical texts ({', '.join(ids)}): the store keeps one document per text, "
+                "so the later one is neither stored nor counted."
+            )
         if p.groups:
             lines += ["", "| origin | documents | outlets | wire credits | min. similarity |"]
             lines.append("|---|---|---|---|---|")
