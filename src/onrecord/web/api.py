@@ -1,0 +1,691 @@
+"""The REST API under ``/api``: articles, quotes, speakers, outlets, figures, entities,
+and ``POST /api/analyze`` (only with ``--allow-analyze``).
+
+Lists are pages: ``limit`` (1..500) and ``offset``; each answer carries ``total`` (how
+many match), ``limit``, ``offset`` and ``next`` (the path and query of the next page, or
+null). Errors are ``{"error": {"code", "message"}}``. See docs/WEB.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import OnrecordError
+from ..store import Corpus, CorpusEntity
+from ..store.queries import QuoteRow
+from ..types import Record
+from . import queries
+from .deps import get_corpus
+
+__all__ = ["ERROR_RESPONSES", "router"]
+
+MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000_000
+
+
+# --- models --------------------------------------------------------------------------------
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(_Out):
+    code: str = Field(description="a short machine-readable code: not_found, invalid, ...")
+    message: str = Field(description="what went wrong, for people")
+
+
+class ErrorResponse(_Out):
+    """Every error response."""
+
+    error: ErrorDetail
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorResponse, "description": description}
+
+
+#: Declared on the app, so every operation documents them (schemathesis checks them).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("Bad request: an undecodable body, a bad Host or Content-Length"),
+    403: _error("Forbidden: analysis is not enabled, or a cross-origin request"),
+    413: _error("The request body is too large"),
+    422: _error("A parameter is not valid"),
+    500: _error("Internal error (details are logged, never sent)"),
+    503: _error("The database is busy or cannot be read"),
+}
+
+
+class _Paged(_Out):
+    total: int = Field(ge=0, description="how many items match, over all pages")
+    limit: int
+    offset: int
+    next: str | None = Field(description="path and query of the next page, or null")
+
+
+class ArticleSummary(_Out):
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    language: str | None
+    quotes: int
+    claims: int
+
+
+class ArticlePage(_Paged):
+    items: list[ArticleSummary]
+
+
+class QuoteItem(_Out):
+    document_id: str
+    quote_id: str
+    kind: str
+    content: str
+    speaker_name: str | None
+    speaker_type: str | None
+    source_text: str | None
+    cue: str | None
+    confidence: float
+    outlet: str | None
+    published: str | None
+    title: str | None
+    url: str | None
+    content_start: int
+    content_end: int
+
+
+class QuotePage(_Paged):
+    items: list[QuoteItem]
+
+
+class SpeakerItem(_Out):
+    name: str
+    type: str | None
+    quotes: int
+    documents: int
+    by_outlet: dict[str, int]
+
+
+class SpeakerPage(_Paged):
+    items: list[SpeakerItem]
+
+
+class DayCount(_Out):
+    date: str | None
+    quotes: int
+
+
+class SpeakerOut(_Out):
+    """One speaker: counts over time and by outlet, aliases and roles, the latest quotes."""
+
+    name: str
+    types: list[str]
+    quotes: int
+    documents: int
+    first_published: str | None
+    last_published: str | None
+    by_outlet: dict[str, int]
+    kinds: dict[str, int]
+    timeline: list[DayCount]
+    aliases: list[str] = Field(description="other spellings, from the corpus entities")
+    roles: list[str] = Field(description="titles and descriptions, from the corpus entities")
+    entity_id: int | None = Field(description="the corpus entity, see /api/entities")
+    recent_quotes: list[QuoteItem]
+    more_quotes: str | None = Field(description="path and query of the speaker's next quotes")
+
+
+class OutletItem(_Out):
+    outlet: str | None
+    documents: int
+    quotes: int
+    first_published: str | None
+    last_published: str | None
+    copies: int
+
+
+class OutletPage(_Paged):
+    items: list[OutletItem]
+
+
+class FigureItem(_Out):
+    group: str
+    date: str | None
+    date_source: str | None
+    figure: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str | None
+    direction: str | None
+    measure: str | None
+    event: str | None
+    asserted_by: str
+    outlet: str | None
+    document_id: str
+    claim_id: str
+    sentence: str
+    match: str
+    copy_group: int | None
+    day_low: float | None
+    day_high: float | None
+    day_ratio: float | None
+    flagged: bool
+
+
+class SpreadItem(_Out):
+    group: str
+    date: str
+    low: float
+    high: float
+    ratio: float | None
+    low_by: list[str]
+    high_by: list[str]
+    sides: int
+
+
+class FlagItem(_Out):
+    group: str
+    date: str
+    figure: str
+    by: str
+    outlet: str | None
+    asserted_by: str
+    document_id: str
+    claim_id: str
+    others: list[str]
+
+
+class FiguresOut(_Paged):
+    """The timeline (``items``, paged), the spreads between outlets and the lone figures."""
+
+    term: str
+    by: str
+    window: int
+    groups: list[str]
+    items: list[FigureItem]
+    spreads: list[SpreadItem]
+    flags: list[FlagItem]
+
+
+class EntityItem(_Out):
+    id: int
+    name: str
+    type: str
+    variants: list[str]
+    roles: list[str]
+    documents: int
+    outlets: int
+    mentions: int
+    resolved: bool
+
+
+class EntityPage(_Paged):
+    items: list[EntityItem]
+
+
+class AnalyzeRequest(BaseModel):
+    """An article to analyse: ``text`` (plain text, kept as is) or ``html`` (a page)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = None
+    html: str | None = None
+    published: dt.date | None = Field(
+        default=None, description="reference date YYYY-MM-DD for relative dates"
+    )
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page (at most 500)")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
+Since = Annotated[dt.date | None, Query(description="published on or after (YYYY-MM-DD)")]
+Until = Annotated[dt.date | None, Query(description="published on or before (YYYY-MM-DD)")]
+Outlet = Annotated[str | None, Query(max_length=500, description="the outlet's name, any case")]
+Words = Annotated[
+    str | None,
+    Query(
+        max_length=500,
+        pattern=r"\w",
+        description='words to find (full text, every word); "double quotes" for a phrase',
+    ),
+]
+CorpusDep = Annotated[Corpus, Depends(get_corpus)]
+
+
+def _next(request: Request, total: int, limit: int, offset: int) -> str | None:
+    if offset + limit >= total:
+        return None
+    url = request.url.include_query_params(offset=offset + limit, limit=limit)
+    return f"{url.path}?{url.query}"
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _quote_item(row: QuoteRow) -> QuoteItem:
+    return QuoteItem(**row.as_dict())
+
+
+_entity_cache: dict[str, tuple[tuple[int, int], list[CorpusEntity]]] = {}
+_entity_lock = threading.Lock()
+
+
+def _entities(corpus: Corpus) -> list[CorpusEntity]:
+    """The corpus entities, cached until the document entities change."""
+    key = queries.entity_key(corpus)
+    with _entity_lock:
+        cached = _entity_cache.get(corpus.path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+    entities = corpus.corpus_entities()
+    with _entity_lock:
+        _entity_cache[corpus.path] = (key, entities)
+    return entities
+
+
+def _entity_for(entities: Sequence[CorpusEntity], name: str) -> CorpusEntity | None:
+    folded = name.casefold()
+    best: CorpusEntity | None = None
+    for entity in entities:
+        if entity.name.casefold() == folded:
+            return entity
+        if best is None and any(v.casefold() == folded for v in entity.variants):
+            best = entity
+    return best
+
+
+# --- routes --------------------------------------------------------------------------------
+
+
+@router.get("/articles", response_model=ArticlePage, summary="Articles, newest first")
+def list_articles(
+    request: Request,
+    corpus: CorpusDep,
+    outlet: Outlet = None,
+    since: Since = None,
+    until: Until = None,
+    q: Words = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> ArticlePage:
+    total, rows = queries.article_page(
+        corpus,
+        outlet=outlet,
+        since=_day(since),
+        until=_day(until),
+        q=q,
+        limit=limit,
+        offset=offset,
+    )
+    return ArticlePage(
+        total=total,
+        limit=limit,
+        offset=offset,
+        next=_next(request, total, limit, offset),
+        items=[_article(row) for row in rows],
+    )
+
+
+def _article(row: queries.ArticleRow) -> ArticleSummary:
+    return ArticleSummary(
+        id=row.id,
+        title=row.title,
+        outlet=row.outlet,
+        url=row.url,
+        published=row.published,
+        language=row.language,
+        quotes=row.quotes,
+        claims=row.claims,
+    )
+
+
+@router.get(
+    "/articles/{document_id:path}",
+    response_model=Record,
+    summary="One article's full record (docs/OUTPUT_CONTRACT.md)",
+    responses={404: _error("No article with this id")},
+)
+def get_article(
+    corpus: CorpusDep,
+    document_id: Annotated[str, Path(description="the document's id")],
+) -> Record:
+    stored = queries.record_json(corpus, document_id)
+    if stored is None:
+        raise HTTPException(404, "no article with this id")
+    return Record.model_validate_json(stored)
+
+
+@router.get("/quotes", response_model=QuotePage, summary="Quotes, newest first")
+def list_quotes(
+    request: Request,
+    corpus: CorpusDep,
+    speaker: Annotated[
+        str | None, Query(max_length=500, description="part of the speaker's name, any case")
+    ] = None,
+    outlet: Outlet = None,
+    since: Since = None,
+    until: Until = None,
+    contains: Words = None,
+    kind: Annotated[
+        Literal["direct", "indirect", "mixed"] | None, Query(description="kind of quote")
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> QuotePage:
+    total, rows = queries.quote_page(
+        corpus,
+        speaker=speaker,
+        outlet=outlet,
+        since=_day(since),
+        until=_day(until),
+        contains=contains,
+        kind=kind,
+        limit=limit,
+        offset=offset,
+    )
+    return QuotePage(
+        total=total,
+        limit=limit,
+        offset=offset,
+        next=_next(request, total, limit, offset),
+        items=[_quote_item(row) for row in rows],
+    )
+
+
+@router.get("/speakers", response_model=SpeakerPage, summary="Named speakers, most quoted first")
+def list_speakers(
+    request: Request,
+    corpus: CorpusDep,
+    outlet: Annotated[
+        str | None, Query(max_length=500, description="only quotes in this outlet")
+    ] = None,
+    all_copies: Annotated[
+        bool, Query(description="count every copy of a syndicated story")
+    ] = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> SpeakerPage:
+    total = queries.speaker_total(corpus, outlet=outlet, all_copies=all_copies)
+    rows = (
+        corpus.speakers(outlet=outlet, limit=offset + limit, all_copies=all_copies)[offset:]
+        if offset < total
+        else []
+    )
+    return SpeakerPage(
+        total=total,
+        limit=limit,
+        offset=offset,
+        next=_next(request, total, limit, offset),
+        items=[SpeakerItem(**row.as_dict()) for row in rows],
+    )
+
+
+@router.get(
+    "/speakers/{name}",
+    response_model=SpeakerOut,
+    summary="One speaker: quotes over time and by outlet, aliases, roles",
+    responses={404: _error("No quote by this speaker")},
+)
+def get_speaker(
+    request: Request,
+    corpus: CorpusDep,
+    name: Annotated[str, Path(max_length=500, description="the speaker's whole name")],
+    quotes_limit: Annotated[
+        int, Query(ge=0, le=MAX_LIMIT, description="how many of the latest quotes")
+    ] = 20,
+) -> SpeakerOut:
+    detail = queries.speaker_detail(corpus, name)
+    if detail is None:
+        raise HTTPException(404, "no quote by this speaker")
+    _, recent = queries.quote_page(
+        corpus, speaker=detail.name, exact_speaker=True, limit=quotes_limit
+    )
+    entity = _entity_for(_entities(corpus), detail.name)
+    more = None
+    if detail.quotes > len(recent):
+        url = request.url.replace(path="/api/quotes", query="").include_query_params(
+            speaker=detail.name, offset=len(recent), limit=max(1, quotes_limit)
+        )
+        more = f"{url.path}?{url.query}"
+    return SpeakerOut(
+        name=detail.name,
+        types=detail.types,
+        quotes=detail.quotes,
+        documents=detail.documents,
+        first_published=detail.first_published,
+        last_published=detail.last_published,
+        by_outlet=detail.by_outlet,
+        kinds=detail.kinds,
+        timeline=[DayCount(date=day, quotes=n) for day, n in detail.timeline],
+        aliases=[v for v in entity.variants if v != detail.name] if entity else [],
+        roles=list(entity.roles) if entity else [],
+        entity_id=entity.id if entity else None,
+        recent_quotes=[_quote_item(row) for row in recent],
+        more_quotes=more,
+    )
+
+
+@router.get("/outlets", response_model=OutletPage, summary="Outlets, most articles first")
+def list_outlets(
+    request: Request,
+    corpus: CorpusDep,
+    all_copies: Annotated[
+        bool, Query(description="count every copy of a syndicated story")
+    ] = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> OutletPage:
+    rows = corpus.outlets(all_copies=all_copies)
+    return OutletPage(
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+        next=_next(request, len(rows), limit, offset),
+        items=[OutletItem(**row.as_dict()) for row in rows[offset : offset + limit]],
+    )
+
+
+@router.get(
+    "/figures",
+    response_model=FiguresOut,
+    summary="One measure across the corpus: timeline, spreads between outlets, lone figures",
+)
+def get_figures(
+    request: Request,
+    corpus: CorpusDep,
+    term: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            pattern=r"[A-Za-z]",
+            description="what is counted: 'killed', 'displaced', 'unemployment'",
+        ),
+    ],
+    outlet: Outlet = None,
+    since: Since = None,
+    until: Until = None,
+    by: Annotated[
+        Literal["outlet", "source"], Query(description="compare outlets or sources")
+    ] = "outlet",
+    window: Annotated[
+        int, Query(ge=0, le=366, description="days apart two figures may be for a flag")
+    ] = 0,
+    exact: Annotated[bool, Query(description="match the term's words only")] = False,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> FiguresOut:
+    found = corpus.figures(
+        term,
+        outlet=outlet,
+        since=_day(since),
+        until=_day(until),
+        by=by,
+        window=window,
+        exact=exact,
+    )
+    total = len(found.rows)
+    return FiguresOut(
+        term=found.term,
+        by=found.by,
+        window=found.window,
+        groups=found.groups,
+        total=total,
+        limit=limit,
+        offset=offset,
+        next=_next(request, total, limit, offset),
+        items=[FigureItem(**row.as_dict()) for row in found.rows[offset : offset + limit]],
+        spreads=[SpreadItem(**s.as_dict()) for s in found.spreads],
+        flags=[FlagItem(**f.as_dict()) for f in found.flags],
+    )
+
+
+@router.get(
+    "/entities",
+    response_model=EntityPage,
+    summary="People, organisations and places across articles, most documents first",
+)
+def list_entities(
+    request: Request,
+    corpus: CorpusDep,
+    type: Annotated[  # noqa: A002 - the name of the field
+        Literal["PERSON", "ORG", "GPE", "MEDIA", "ANONYMOUS", "GROUP"] | None,
+        Query(description="only entities of this type"),
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=500, description="part of the name or of a variant")
+    ] = None,
+    min_mentions: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 1,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> EntityPage:
+    folded = q.casefold() if q else None
+    rows = [
+        e
+        for e in _entities(corpus)
+        if (type is None or e.type == type)
+        and e.mentions >= min_mentions
+        and (
+            folded is None
+            or folded in e.name.casefold()
+            or any(folded in v.casefold() for v in e.variants)
+        )
+    ]
+    return EntityPage(
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+        next=_next(request, len(rows), limit, offset),
+        items=[EntityItem(**e.as_dict(members=False)) for e in rows[offset : offset + limit]],
+    )
+
+
+# --- analysis ------------------------------------------------------------------------------
+
+_analysis_lock = threading.Lock()
+
+
+def _require_analyze(request: Request) -> None:
+    if not request.app.state.allow_analyze:
+        raise HTTPException(
+            403, "analysis is not enabled on this server (start it with --allow-analyze)"
+        )
+
+
+def _analyze(
+    *,
+    text: str | None,
+    html: str | None,
+    published: str | None,
+    title: str | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    source: str,
+) -> Record:
+    from ..ingest import document_from_html, document_from_text
+    from ..pipeline import analyze_document
+
+    if (text is None) == (html is None):
+        raise HTTPException(422, "give either text or html")
+    meta: dict[str, Any] = {"title": title, "outlet": outlet, "url": url, "published": published}
+    try:
+        if text is not None:
+            document = document_from_text(text, source=source, **meta)
+        else:
+            assert html is not None
+            document = document_from_html(html, source=source, **meta)
+        with _analysis_lock:  # one analysis at a time: the model is shared
+            return analyze_document(document)
+    except OnrecordError as exc:
+        raise HTTPException(422, exc.message) from exc
+
+
+@router.post(
+    "/analyze",
+    response_model=Record,
+    summary="Analyse one article (only with --allow-analyze)",
+    dependencies=[Depends(_require_analyze)],
+)
+def analyze(body: AnalyzeRequest) -> Record:
+    return _analyze(
+        text=body.text,
+        html=body.html,
+        published=_day(body.published),
+        title=body.title,
+        outlet=body.outlet,
+        url=body.url,
+        source="<upload>",
+    )
+
+
+@router.post(
+    "/analyze/file",
+    response_model=Record,
+    summary="Analyse one uploaded .txt or .html file (only with --allow-analyze)",
+    dependencies=[Depends(_require_analyze)],
+)
+async def analyze_file(
+    file: Annotated[UploadFile, File(description="a .txt or .html file")],
+    published: Annotated[dt.date | None, Form()] = None,
+) -> Record:
+    from starlette.concurrency import run_in_threadpool
+
+    data = await file.read()
+    name = file.filename or "upload"
+    is_html = name.lower().endswith((".html", ".htm")) or (file.content_type or "").startswith(
+        "text/html"
+    )
+    try:
+        content = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from ..ingest.decode import decode_bytes
+
+        try:
+            content = decode_bytes(data, name=name)
+        except OnrecordError as exc:
+            raise HTTPException(422, exc.message) from exc
+    record: Record = await run_in_threadpool(
+        lambda: _analyze(
+            text=None if is_html else content,
+            html=content if is_html else None,
+            published=_day(published),
+            source=name,
+        )
+    )
+    return record

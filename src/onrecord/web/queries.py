@@ -1,0 +1,258 @@
+"""Queries the web needs that ``Corpus`` lacks: pages (offset and total) of articles and
+quotes, a speaker's detail. Every value is a bound parameter; the only SQL assembled from
+pieces is the choice among fixed clauses.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from ..store import Corpus
+from ..store.db import store_error
+from ..store.queries import QUOTE_COLUMNS, QuoteRow, fts_query
+
+__all__ = [
+    "ArticleRow",
+    "SpeakerDetail",
+    "article_page",
+    "entity_key",
+    "quote_page",
+    "record_json",
+    "speaker_detail",
+    "speaker_total",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    language: str | None
+    quotes: int
+    claims: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerDetail:
+    name: str
+    types: list[str]
+    quotes: int
+    documents: int
+    first_published: str | None
+    last_published: str | None
+    by_outlet: dict[str, int]
+    timeline: list[tuple[str | None, int]]  # (published day, quotes)
+    kinds: dict[str, int]
+
+
+def _rows(corpus: Corpus, sql: str, params: dict[str, Any]) -> list[sqlite3.Row]:
+    try:
+        cursor = corpus.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return list(cursor.execute(sql, params))
+    except sqlite3.Error as exc:
+        raise store_error(exc, corpus.path) from exc
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def article_page(
+    corpus: Corpus,
+    *,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[ArticleRow]]:
+    """Articles, newest first, and how many match. ``q``: words in the title or text
+    (FTS5, every word; "double quotes" for a phrase)."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if outlet is not None:
+        where.append("d.outlet = :outlet COLLATE NOCASE")
+        params["outlet"] = outlet
+    if since is not None:
+        where.append("d.published >= :since")
+        params["since"] = since
+    if until is not None:
+        where.append("d.published <= :until")
+        params["until"] = until
+    if q is not None:
+        where.append("d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match)")
+        params["match"] = fts_query(q)
+    clause = " WHERE " + " AND ".join(where) if where else ""
+    total = int(_rows(corpus, "SELECT count(*) FROM documents d" + clause, params)[0][0])
+    rows = _rows(
+        corpus,
+        "SELECT d.id, d.title, d.outlet, d.url, d.published, d.language,"
+        " (SELECT count(*) FROM quotes q WHERE q.document_id = d.id) AS quotes,"
+        " (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS claims"
+        " FROM documents d" + clause + " ORDER BY d.published IS NULL, d.published DESC, d.pk DESC"
+        " LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset},
+    )
+    return total, [ArticleRow(*row) for row in rows]
+
+
+def record_json(corpus: Corpus, document_id: str) -> str | None:
+    """The stored record of one document (the output contract), or None."""
+    rows = _rows(corpus, "SELECT record FROM documents WHERE id = :id", {"id": document_id})
+    return str(rows[0][0]) if rows else None
+
+
+def quote_page(
+    corpus: Corpus,
+    *,
+    speaker: str | None = None,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    contains: str | None = None,
+    kind: str | None = None,
+    exact_speaker: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[QuoteRow]]:
+    """Quotes, newest first (as ``Corpus.quotes``, with the same filters), and how many
+    match. ``exact_speaker``: ``speaker`` is the whole name (any case), not a part."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if speaker is not None:
+        if exact_speaker:
+            where.append("q.speaker_name = :speaker COLLATE NOCASE")
+            params["speaker"] = speaker
+        else:
+            where.append("q.speaker_name LIKE :speaker ESCAPE '\\'")
+            params["speaker"] = _like(speaker)
+    if outlet is not None:
+        where.append("d.outlet = :outlet COLLATE NOCASE")
+        params["outlet"] = outlet
+    if since is not None:
+        where.append("d.published >= :since")
+        params["since"] = since
+    if until is not None:
+        where.append("d.published <= :until")
+        params["until"] = until
+    if kind is not None:
+        where.append("q.kind = :kind")
+        params["kind"] = kind
+    if contains is not None:
+        where.append("q.pk IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :match)")
+        params["match"] = fts_query(contains)
+    clause = " WHERE " + " AND ".join(where) if where else ""
+    join = " FROM quotes q JOIN documents d ON d.id = q.document_id"
+    total = int(_rows(corpus, "SELECT count(*)" + join + clause, params)[0][0])
+    columns = ", ".join(
+        f"d.{c}" if c in ("outlet", "published", "title", "url") else f"q.{c}"
+        for c in QUOTE_COLUMNS
+    )
+    rows = _rows(
+        corpus,
+        f"SELECT {columns}"
+        + join
+        + clause
+        + " ORDER BY d.published IS NULL, d.published DESC, q.document_id, q.content_start, q.pk"
+        " LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset},
+    )
+    return total, [QuoteRow(*row) for row in rows]
+
+
+def speaker_total(corpus: Corpus, *, outlet: str | None = None, all_copies: bool = False) -> int:
+    """How many named speakers ``Corpus.speakers`` lists with the same arguments."""
+    params: dict[str, Any] = {}
+    where = " WHERE speaker_name IS NOT NULL"
+    if outlet is not None:
+        where += " AND outlet = :outlet COLLATE NOCASE"
+        params["outlet"] = outlet
+    if not all_copies:
+        where += " AND copy = 0"
+    sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM syndication_quotes"
+        + where
+        + " GROUP BY speaker_name, speaker_type)"
+    )
+    return int(_rows(corpus, sql, params)[0][0])
+
+
+def speaker_detail(corpus: Corpus, name: str) -> SpeakerDetail | None:
+    """One named speaker (the whole name; any case when no name matches exactly): counts
+    by outlet, day and kind. Quotes in several copies of one story count once."""
+    exact = _rows(
+        corpus,
+        "SELECT speaker_name FROM syndication_quotes WHERE speaker_name = :name LIMIT 1",
+        {"name": name},
+    )
+    if not exact:
+        exact = _rows(
+            corpus,
+            "SELECT speaker_name FROM syndication_quotes"
+            " WHERE speaker_name = :name COLLATE NOCASE ORDER BY speaker_name LIMIT 1",
+            {"name": name},
+        )
+    if not exact:
+        return None
+    canonical = str(exact[0][0])
+    params = {"name": canonical}
+    base = (
+        " FROM syndication_quotes s JOIN documents d ON d.pk = s.document_pk"
+        " JOIN quotes q ON q.pk = s.quote_pk WHERE s.speaker_name = :name AND s.copy = 0"
+    )
+    by_outlet: dict[str, int] = {}
+    types: set[str] = set()
+    for row in _rows(
+        corpus,
+        "SELECT s.outlet, s.speaker_type, count(*) FROM syndication_quotes s"
+        " WHERE s.speaker_name = :name AND s.copy = 0 GROUP BY 1, 2",
+        params,
+    ):
+        label = row[0] if row[0] is not None else "(unknown outlet)"
+        by_outlet[label] = by_outlet.get(label, 0) + int(row[2])
+        if row[1] is not None:
+            types.add(str(row[1]))
+    summary = _rows(
+        corpus,
+        "SELECT count(*), count(DISTINCT s.document_pk), min(d.published), max(d.published)" + base,
+        params,
+    )[0]
+    timeline = [
+        (row[0], int(row[1]))
+        for row in _rows(
+            corpus,
+            "SELECT d.published, count(*)" + base + " GROUP BY 1 ORDER BY d.published IS NULL, 1",
+            params,
+        )
+    ]
+    kinds = {
+        str(row[0]): int(row[1])
+        for row in _rows(
+            corpus, "SELECT q.kind, count(*)" + base + " GROUP BY 1 ORDER BY 1", params
+        )
+    }
+    return SpeakerDetail(
+        name=canonical,
+        types=sorted(types),
+        quotes=int(summary[0]),
+        documents=int(summary[1]),
+        first_published=summary[2],
+        last_published=summary[3],
+        by_outlet=dict(sorted(by_outlet.items(), key=lambda kv: (-kv[1], kv[0]))),
+        timeline=timeline,
+        kinds=kinds,
+    )
+
+
+def entity_key(corpus: Corpus) -> tuple[int, int]:
+    """Changes when the document entities change (the corpus entities are linked anew)."""
+    row = _rows(corpus, "SELECT count(*), coalesce(max(pk), 0) FROM entities", {})[0]
+    return int(row[0]), int(row[1])
