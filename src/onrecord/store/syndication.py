@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from .db import store_error
+
 if TYPE_CHECKING:
     from .db import Store
 
@@ -264,6 +266,15 @@ def index_pending(store: Store, *, batch: int = _BATCH) -> IndexRun:
     """
     started = time.perf_counter()
     run = IndexRun()
+    try:
+        _index_all(store, run, batch)
+    except sqlite3.Error as exc:
+        raise store_error(exc, store.path) from exc
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def _index_all(store: Store, run: IndexRun, batch: int) -> None:
     conn = store.conn
     while True:
         pending = conn.execute(
@@ -288,8 +299,6 @@ def index_pending(store: Store, *, batch: int = _BATCH) -> IndexRun:
         # filter before it returns a page of Corpus.quotes
         conn.execute("PRAGMA analysis_limit = 1000")
         conn.execute("ANALYZE")
-    run.seconds = time.perf_counter() - started
-    return run
 
 
 def _record_body(text: str, record: str) -> str:
