@@ -139,7 +139,9 @@ class SpeakerOut(_Out):
     roles: list[str] = Field(description="titles and descriptions, from the corpus entities")
     entity_id: int | None = Field(description="the corpus entity, see /api/entities")
     recent_quotes: list[QuoteItem]
-    more_quotes: str | None = Field(description="path and query of the speaker's next quotes")
+    more_quotes: str | None = Field(
+        description="path and query of the speaker's next quotes (every copy)"
+    )
 
 
 class OutletItem(_Out):
@@ -270,7 +272,7 @@ CorpusDep = Annotated[Corpus, Depends(get_corpus)]
 def _next(request: Request, total: int, limit: int, offset: int) -> str | None:
     if offset + limit >= total:
         return None
-    url = request.url.include_query_params(offset=offset + limit, limit=limit)
+    url = request.url.include_query_params(limit=limit, offset=offset + limit)
     return f"{url.path}?{url.query}"
 
 
@@ -385,6 +387,9 @@ def list_quotes(
     kind: Annotated[
         Literal["direct", "indirect", "mixed"] | None, Query(description="kind of quote")
     ] = None,
+    speaker_exact: Annotated[
+        bool, Query(description="speaker is the whole name (any case), not a part")
+    ] = False,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> QuotePage:
@@ -396,6 +401,7 @@ def list_quotes(
         until=_day(until),
         contains=contains,
         kind=kind,
+        exact_speaker=speaker_exact,
         limit=limit,
         offset=offset,
     )
@@ -453,14 +459,17 @@ def get_speaker(
     detail = queries.speaker_detail(corpus, name)
     if detail is None:
         raise HTTPException(404, "no quote by this speaker")
-    _, recent = queries.quote_page(
+    listed, recent = queries.quote_page(
         corpus, speaker=detail.name, exact_speaker=True, limit=quotes_limit
     )
     entity = _entity_for(_entities(corpus), detail.name)
     more = None
-    if detail.quotes > len(recent):
+    if listed > len(recent):
         url = request.url.replace(path="/api/quotes", query="").include_query_params(
-            speaker=detail.name, offset=len(recent), limit=max(1, quotes_limit)
+            speaker=detail.name,
+            speaker_exact="true",
+            offset=len(recent),
+            limit=max(1, quotes_limit),
         )
         more = f"{url.path}?{url.query}"
     return SpeakerOut(
