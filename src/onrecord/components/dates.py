@@ -1084,12 +1084,12 @@ _HINTS: dict[str, re.Pattern[str]] = {
     "half": re.compile(r"\d[\s-]?h[12]\b|\bh[12][\s-]?\d", _P),
     "year_words": re.compile(r"\b(?:nineteen|twenty|thousand)\b", _P),
     "holiday": re.compile(
-        r"christmas|boxing\s+day|new\s+year|valentine|halloween|may\s+day|workers'?\s+day"
+        r"\b(?:christmas|boxing\s+day|new\s+year|valentine|halloween|may\s+day|workers'?\s+day"
         r"|women'?s\s+day|bastille|patrick|veterans|armistice|juneteenth|fools|groundhog|fawkes"
-        r"|independence|national\s+day",
+        r"|independence|national\s+day)",
         _P,
     ),
-    "season": re.compile(r"spring|summer|autumn|fall|winter", _P),
+    "season": re.compile(r"\b(?:spring|summer|autumn|fall|winter)", _P),
     "rest_of": re.compile(r"\b(?:rest|remainder|remaining)\s+of\b", _P),
     "end_of": re.compile(r"\bend\s+of\b", _P),
     "quarter": re.compile(r"quarter|(?:\b|(?<=\d))q[1-4]\b", _P),
