@@ -80,6 +80,11 @@ def _one_line_errors() -> Iterator[None]:
 # --- ingest --------------------------------------------------------------------------------
 
 
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 def ingest(
     paths: Annotated[
         list[str],
@@ -128,6 +133,23 @@ def ingest(
             "(default 10 and 30, or ONRECORD_FETCH_TIMEOUT).",
         ),
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="local: a process pool; ray: Ray Data, into Parquet shards (docs/SCALE.md)."
+        ),
+    ] = Engine.local,
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray engine: a cluster to join (auto, ray://HOST:10001); else local."),
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(help="Ray engine: the folder of Parquet shards (default DB.shards)."),
+    ] = None,
+    no_store: Annotated[
+        bool, typer.Option("--no-store", help="Ray engine: write the shards only.")
+    ] = False,
 ) -> None:
     """Analyse articles and store the records in a corpus database.
 
@@ -146,6 +168,24 @@ def ingest(
     from .ingest.web import fetch_options
     from .store import ingest as run_ingest
 
+    if engine is Engine.ray:
+        from .engines.ray_engine import cli_ingest
+
+        with fetch_options(delay=delay, timeout=timeout), _one_line_errors():
+            failed = cli_ingest(
+                paths,
+                None if no_store else db,
+                output_dir,
+                workers=workers,
+                address=address,
+                published=published,
+                update=update,
+                max_bytes=max_bytes,
+                progress=sys.stderr.isatty() if progress is None else progress,
+            )
+        if failed:
+            raise typer.Exit(1)
+        return
     show_progress = sys.stderr.isatty() if progress is None else progress
     reporter: _ProgressReporter | None = None
     try:
