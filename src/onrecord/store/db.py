@@ -4,6 +4,10 @@ SQLite in WAL mode: readers (queries, Datasette) never block the writer and a
 crash never leaves a half-written document, because each document goes in
 with everything that belongs to it (quotes, entities, claims) in one
 transaction. All SQL is parameterised.
+
+A ``postgresql://user@host/db`` URL instead of a path opens a PostgreSQL database
+(``postgres.py``): the same schema, statements and transactions, through a
+connection that speaks the store's SQL (``dialect.py`` says what differs).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from typing import Any
 
 from ..errors import OnrecordError
 from ..types import ErrorRecord, Record
+from .dialect import DB_ERRORS, Connection
 from .migrations import migrate
+from .postgres import PostgresError, display_url, is_postgres_url
 
 __all__ = [
     "DEFAULT_DB",
@@ -46,11 +52,15 @@ class StoreError(OnrecordError):
     code = "store"
 
 
-def store_error(exc: sqlite3.Error, path: str | os.PathLike[str]) -> StoreError:
-    """A one-line message for people from what SQLite said."""
+def store_error(exc: Exception, path: str | os.PathLike[str]) -> StoreError:
+    """A one-line message for people from what SQLite (or PostgreSQL) said."""
     where = os.fspath(path)
+    if is_postgres_url(where):
+        where = display_url(where)
     said = str(exc)
     lowered = said.lower()
+    if isinstance(exc, PostgresError):
+        return _postgres_error(exc, where)
     if "locked" in lowered or "busy" in lowered:
         message = (
             f"{where}: the database is locked by another process (another ingest?); "
@@ -69,6 +79,34 @@ def store_error(exc: sqlite3.Error, path: str | os.PathLike[str]) -> StoreError:
         message = f"{where}: not an onrecord database, or a damaged one ({said})"
     elif "unable to open" in lowered:
         message = f"{where}: cannot open the database (does the folder exist and is it writable?)"
+    else:
+        message = f"{where}: database error: {said}"
+    error = StoreError(message)
+    error.__cause__ = exc
+    return error
+
+
+def _postgres_error(exc: PostgresError, where: str) -> StoreError:
+    said = str(exc)
+    state = exc.sqlstate or ""
+    if state == "55P03" or "lock timeout" in said.lower():
+        message = (
+            f"{where}: the database is locked by another process (another ingest?); "
+            "try again when it has finished"
+        )
+    elif state == "25006":
+        message = f"{where}: the database is read-only ({said})"
+    elif state == "53100":
+        message = (
+            f"{where}: the server's disk is full; documents stored before are kept: "
+            "free some space and run the same ingest again to continue"
+        )
+    elif state == "42P01":
+        message = f"{where}: not an onrecord database, or an incomplete one ({said})"
+    elif state.startswith("42501") or state.startswith("28"):
+        message = f"{where}: not allowed ({said})"
+    elif state.startswith("08") or not state:
+        message = f"{where}: cannot connect to the PostgreSQL server ({said})"
     else:
         message = f"{where}: database error: {said}"
     error = StoreError(message)
@@ -97,13 +135,16 @@ def _open(path: str, *, readonly: bool) -> sqlite3.Connection:
     )
 
 
-def connect(path: str | os.PathLike[str], *, readonly: bool = False) -> sqlite3.Connection:
-    """Open (and create or migrate, unless ``readonly``) the corpus database at ``path``.
+def connect(path: str | os.PathLike[str], *, readonly: bool = False) -> Connection:
+    """Open (and create or migrate, unless ``readonly``) the corpus database at ``path``,
+    a SQLite file or a ``postgresql://`` URL.
 
     The connection is in autocommit mode: callers open transactions explicitly.
     Raises ``StoreError`` with a readable message.
     """
     where = os.fspath(path)
+    if is_postgres_url(where):
+        return _connect_postgres(where, readonly=readonly)
     if readonly and not Path(where).is_file():
         raise StoreError(f"{where}: no such database; create one with `onrecord ingest`")
     try:
@@ -132,6 +173,29 @@ def connect(path: str | os.PathLike[str], *, readonly: bool = False) -> sqlite3.
     return conn
 
 
+def _connect_postgres(url: str, *, readonly: bool) -> Connection:
+    try:
+        from .postgres import connect_postgres
+
+        conn = connect_postgres(url, readonly=readonly)
+    except ImportError:
+        raise StoreError(
+            "a PostgreSQL database needs psycopg: pip install 'onrecord[postgres]'"
+        ) from None
+    except PostgresError as exc:
+        raise store_error(exc, url) from exc
+    try:
+        if not readonly:
+            migrate(conn)
+    except PostgresError as exc:
+        conn.close()
+        raise store_error(exc, url) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
     id: str
@@ -149,7 +213,7 @@ class PutResult(StrEnum):
 class Store:
     """The one writer of a corpus database. Not thread-safe: use it from one thread."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+    def __init__(self, conn: Connection, path: str) -> None:
         self.conn = conn
         self.path = path
 
@@ -202,7 +266,7 @@ class Store:
             yield
             if self.conn.in_transaction:
                 self.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             self._rollback()
             raise store_error(exc, self.path) from exc
         except BaseException:
@@ -212,7 +276,7 @@ class Store:
     def _rollback(self) -> None:
         if self.conn.in_transaction:
             # the transaction may be gone already (SQLite rolls back on some errors)
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*DB_ERRORS):
                 self.conn.execute("ROLLBACK")
 
     def _put(self, record: Record, *, replace: bool) -> PutResult:
@@ -253,7 +317,7 @@ class Store:
 
 
 def find_document(
-    conn: sqlite3.Connection, doc_id: str, text_hash: str | None = None
+    conn: Connection, doc_id: str, text_hash: str | None = None
 ) -> StoredDocument | None:
     row = conn.execute(
         "SELECT id, content_hash, pipeline FROM documents WHERE id = ?", (doc_id,)
@@ -283,7 +347,7 @@ def _document_values(record: Record, text_hash: str) -> dict[str, Any]:
     }
 
 
-def _insert_children(conn: sqlite3.Connection, record: Record) -> None:
+def _insert_children(conn: Connection, record: Record) -> None:
     conn.executemany(
         "INSERT INTO quotes (document_id, quote_id, kind, content, content_start, content_end,"
         " content_parts, cue, cue_start, cue_end, source_text, source_start, source_end,"

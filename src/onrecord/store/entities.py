@@ -48,7 +48,6 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -63,6 +62,7 @@ from ..errors import OnrecordError
 
 if TYPE_CHECKING:
     from .db import Store
+    from .dialect import Connection
 
 __all__ = [
     "SCHEMA",
@@ -1112,7 +1112,7 @@ def _org_canonical(names: Counter[str], name_docs: dict[str, set[str]]) -> str:
 # --- the corpus database -------------------------------------------------------------------
 
 
-def read_rows(conn: sqlite3.Connection) -> list[EntityRow]:
+def read_rows(conn: Connection) -> list[EntityRow]:
     """Every document entity of the corpus, with its document's outlet."""
     out: list[EntityRow] = []
     cursor = conn.execute(
@@ -1145,7 +1145,7 @@ def _json_list(text: str | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _fingerprint(conn: sqlite3.Connection, overrides: Overrides) -> str:
+def _fingerprint(conn: Connection, overrides: Overrides) -> str:
     count, top = conn.execute("SELECT count(*), coalesce(max(pk), 0) FROM entities").fetchone()
     return f"v{LINKER_VERSION};{count};{top};{overrides.fingerprint}"
 
@@ -1154,7 +1154,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def refresh_links(conn: sqlite3.Connection, overrides: Overrides | None = None) -> bool:
+def refresh_links(conn: Connection, overrides: Overrides | None = None) -> bool:
     """Link the corpus's entities again and store the result, unless it is up to date.
 
     Returns True when the tables were rewritten. ``conn`` is in autocommit mode; this
@@ -1167,7 +1167,7 @@ def refresh_links(conn: sqlite3.Connection, overrides: Overrides | None = None) 
     linking = link_rows(rows, overrides)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in SCHEMA:
+        for statement in _schema(conn):
             conn.execute(statement)
         conn.execute("DELETE FROM corpus_entity_links")
         conn.execute("DELETE FROM corpus_entities")
@@ -1195,8 +1195,9 @@ def refresh_links(conn: sqlite3.Connection, overrides: Overrides | None = None) 
             [(doc, ent, e.id) for e in linking.entities for doc, ent in e.members],
         )
         conn.execute(
-            "INSERT OR REPLACE INTO corpus_entities_state (id, fingerprint, linked_at)"
-            " VALUES (1, ?, ?)",
+            "INSERT INTO corpus_entities_state (id, fingerprint, linked_at) VALUES (1, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint,"
+            " linked_at = excluded.linked_at",
             (_fingerprint(conn, overrides), _now()),
         )
         conn.execute("COMMIT")
@@ -1207,25 +1208,38 @@ def refresh_links(conn: sqlite3.Connection, overrides: Overrides | None = None) 
     return True
 
 
+def _schema(conn: Connection) -> list[str]:
+    """``SCHEMA``, or its PostgreSQL statements on PostgreSQL."""
+    from .dialect import dialect_of
+
+    if dialect_of(conn).postgres:
+        from .postgres import ENTITIES_SCHEMA
+
+        return ENTITIES_SCHEMA
+    return SCHEMA
+
+
 def link_pending(store: Store, overrides: Overrides | None = None) -> bool:
-    """``refresh_links`` on a store's connection, SQLite errors made readable (ingest)."""
+    """``refresh_links`` on a store's connection, database errors made readable (ingest)."""
     from .db import store_error
+    from .dialect import DB_ERRORS
 
     try:
         return refresh_links(store.conn, overrides)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise store_error(exc, store.path) from exc
 
 
-def _stored_fingerprint(conn: sqlite3.Connection) -> str | None:
-    try:
-        row = conn.execute("SELECT fingerprint FROM corpus_entities_state WHERE id = 1").fetchone()
-    except sqlite3.OperationalError:
+def _stored_fingerprint(conn: Connection) -> str | None:
+    from .dialect import table_exists
+
+    if not table_exists(conn, "corpus_entities_state"):
         return None  # no table yet
+    row = conn.execute("SELECT fingerprint FROM corpus_entities_state WHERE id = 1").fetchone()
     return None if row is None else str(row[0])
 
 
-def _stored_entities(conn: sqlite3.Connection) -> list[CorpusEntity]:
+def _stored_entities(conn: Connection) -> list[CorpusEntity]:
     links: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for doc, ent, cid in conn.execute(
         "SELECT document_id, entity_id, corpus_entity FROM corpus_entity_links"
@@ -1255,7 +1269,7 @@ def _stored_entities(conn: sqlite3.Connection) -> list[CorpusEntity]:
 
 
 def corpus_entities(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     type: str | None = None,  # noqa: A002 - the name of the column and the option
     min_mentions: int = 1,

@@ -23,7 +23,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-import json
 import math
 import os
 import re
@@ -34,6 +33,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
 from .db import StoreError, store_error
+from .dialect import DB_ERRORS, Connection, Dialect, dialect_of
 
 __all__ = [
     "FIGURE_COLUMNS",
@@ -359,20 +359,29 @@ _SELECT = (
     'SELECT c.document_id, c.claim_id, c.text, c.start, c."end", c.value, c.low, c.high,'
     " c.qualifier, c.unit, c.direction, c.measure, c.event, c.asserted_by_name, d.outlet,"
     " d.published,"
-    " max(c.start - :before, 0) AS window_start,"
-    ' substr(d.text, max(c.start - :before, 0) + 1, c."end" - max(c.start - :before, 0) + :after)'
+    " {max}(c.start - :before, 0) AS window_start,"
+    ' substr(d.text, {max}(c.start - :before, 0) + 1, c."end" - {max}(c.start - :before, 0) + :after)'
     " AS window"
     " FROM claims c JOIN documents d ON d.id = c.document_id"
 )
-_MATCH_FIELDS = "c.measure LIKE :{p} ESCAPE '\\' OR c.event LIKE :{p} ESCAPE '\\'"
+_MATCH_FIELDS = "c.measure {like} :{p} ESCAPE '\\' OR c.event {like} :{p} ESCAPE '\\'"
 # a word of the term starting within the few words after the figure ("63 people had died")
 _MATCH_CONTEXT = ' OR lower(substr(d.text, c."end" + 1, :context)) GLOB :{p}_glob'
+# PostgreSQL: the same as a regular expression (see _regex_word_start)
+_MATCH_CONTEXT_PG = ' OR lower(substr(d.text, c."end" + 1, :context)) ~ :{p}_glob'
 _CONTEXT_CHARS = 120
 
 
+def _regex_word_start(core: str) -> str:
+    """``_glob_word_start`` as a PostgreSQL regular expression."""
+    return "[^a-z]" + re.escape(core)
+
+
 def _candidates(
-    conn: sqlite3.Connection, path: str, terms: Sequence[_Term], exact: bool
+    conn: Connection, path: str, terms: Sequence[_Term], exact: bool
 ) -> list[sqlite3.Row]:
+    sql_dialect: Dialect = dialect_of(conn)
+    pg = sql_dialect.postgres
     params: dict[str, Any] = {"before": _BEFORE, "after": _AFTER, "context": _CONTEXT_CHARS}
     clauses: list[str] = []
     n = 0
@@ -382,64 +391,80 @@ def _candidates(
             name = f"p{n}"
             n += 1
             params[name] = _like(core)
-            clause = _MATCH_FIELDS.format(p=name)
+            clause = _MATCH_FIELDS.format(p=name, like=sql_dialect.like)
             if not exact:
-                params[f"{name}_glob"] = _glob_word_start(core)
-                clause += _MATCH_CONTEXT.format(p=name)
+                if pg:
+                    params[f"{name}_glob"] = _regex_word_start(core)
+                    clause += _MATCH_CONTEXT_PG.format(p=name)
+                else:
+                    params[f"{name}_glob"] = _glob_word_start(core)
+                    clause += _MATCH_CONTEXT.format(p=name)
             alternatives.append(clause)
         clauses.append("(" + " OR ".join(alternatives) + ")")
-    sql = _SELECT + " WHERE " + " AND ".join(clauses) + " ORDER BY d.pk, c.start"
+    select = _SELECT.format(max=sql_dialect.greatest)
+    sql = select + " WHERE " + " AND ".join(clauses) + " ORDER BY d.pk, c.start"
     try:
         cursor = conn.cursor()
         cursor.row_factory = sqlite3.Row
         return list(cursor.execute(sql, params))
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise store_error(exc, path) from exc
 
 
 def _document_context(
-    conn: sqlite3.Connection, path: str, ids: Sequence[str]
+    conn: Connection, path: str, ids: Sequence[str]
 ) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[tuple[int, int]]]]:
     """Day dates (start, end, YYYY-MM-DD) and quote cues (start, end) of the given documents."""
     dates: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     cues: dict[str, list[tuple[int, int]]] = defaultdict(list)
     if not ids:
         return dates, cues
-    wanted = json.dumps(sorted(set(ids)))
-    try:
-        for doc, start, end, value in conn.execute(
+    sql_dialect = dialect_of(conn)
+    wanted = sql_dialect.list_param(sorted(set(ids)))
+    if sql_dialect.postgres:
+        dates_sql = (
+            "SELECT d.id, (j.value -> 'span' ->> 'start')::bigint,"
+            " (j.value -> 'span' ->> 'end')::bigint,"
+            " CASE WHEN jsonb_typeof(j.value -> 'value') = 'string' THEN j.value ->> 'value' END"
+            " FROM documents d, jsonb_array_elements(d.record::jsonb -> 'dates') j"
+            " WHERE d.id = ANY(:ids) AND j.value ->> 'kind' = 'date'"
+        )
+    else:
+        dates_sql = (
             "SELECT d.id, json_extract(j.value, '$.span.start'), json_extract(j.value, '$.span.end'),"
             " json_extract(j.value, '$.value') FROM documents d, json_each(d.record, '$.dates') j"
             " WHERE d.id IN (SELECT value FROM json_each(:ids))"
-            " AND json_extract(j.value, '$.kind') = 'date'",
-            {"ids": wanted},
-        ):
+            " AND json_extract(j.value, '$.kind') = 'date'"
+        )
+    try:
+        for doc, start, end, value in conn.execute(dates_sql, {"ids": wanted}):
             if isinstance(value, str) and _is_day(value):
                 dates[doc].append((int(start), int(end), value))
         for doc, start, end in conn.execute(
             "SELECT document_id, cue_start, cue_end FROM quotes"
-            " WHERE document_id IN (SELECT value FROM json_each(:ids)) AND cue_start IS NOT NULL",
+            f" WHERE {sql_dialect.in_list('document_id', ':ids')} AND cue_start IS NOT NULL",
             {"ids": wanted},
         ):
             cues[doc].append((int(start), int(end)))
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise store_error(exc, path) from exc
     return dates, cues
 
 
-def _copy_groups(conn: sqlite3.Connection, path: str, ids: Sequence[str]) -> dict[str, int]:
+def _copy_groups(conn: Connection, path: str, ids: Sequence[str]) -> dict[str, int]:
     """The syndication group of each given document that has copies in the corpus
     (``store/syndication.py``); documents without copies are left out."""
     if not ids:
         return {}
+    sql_dialect = dialect_of(conn)
     try:
         rows = conn.execute(
             "SELECT document_id, group_id FROM syndication"
-            " WHERE document_id IN (SELECT value FROM json_each(:ids)) AND group_id IN"
+            f" WHERE {sql_dialect.in_list('document_id', ':ids')} AND group_id IN"
             " (SELECT group_id FROM syndication GROUP BY group_id HAVING count(*) > 1)",
-            {"ids": json.dumps(sorted(set(ids)))},
+            {"ids": sql_dialect.list_param(sorted(set(ids)))},
         ).fetchall()
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise store_error(exc, path) from exc
     return {str(doc): int(group) for doc, group in rows}
 
@@ -750,7 +775,7 @@ def _bounds(f: _Found) -> tuple[float, float]:
 
 
 def find_figures(
-    conn: sqlite3.Connection,
+    conn: Connection,
     path: str | os.PathLike[str],
     term: str,
     *,

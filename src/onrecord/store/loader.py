@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import itertools
 import os
-import sqlite3
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..types import Document, ErrorRecord, Record
 from .db import PutResult, Store, connect, content_hash, find_document
+from .dialect import Connection
 from .entities import link_pending
 from .syndication import index_pending
 
@@ -59,7 +59,7 @@ class IngestStats:
 
 def _plan(
     items: Iterable[Document | ErrorRecord],
-    open_reader: Callable[[], sqlite3.Connection],
+    open_reader: Callable[[], Connection],
     stats: IngestStats,
     *,
     update: bool,
@@ -70,7 +70,7 @@ def _plan(
     May run in the process pool's feeder thread, so it reads through its own
     connection; the writer checks again before storing (this is only a shortcut).
     """
-    reader: sqlite3.Connection | None = None
+    reader: Connection | None = None
     seen_ids: set[str] = set()
     seen_hashes: set[str] = set()
     try:
@@ -135,7 +135,7 @@ def ingest(
             pipeline_cache.append(pipeline_id(get_nlp()))
         return pipeline_cache[0]
 
-    def open_reader() -> sqlite3.Connection:
+    def open_reader() -> Connection:
         return connect(where, readonly=True)
 
     with Store.open(where) as store:

@@ -3,6 +3,11 @@
 Each migration is a function of a connection, applied once, in order, inside its
 own transaction. To change the schema, append a function to ``MIGRATIONS``; never
 edit or reorder one that has shipped (databases out there have recorded it).
+
+On PostgreSQL the same migrations (same ids and names, recorded in the same
+``migrations`` table) run the statements of ``postgres.SCHEMA[name]`` instead of the
+SQLite function: the same tables, columns and indexes in PostgreSQL's words. A
+migration added later needs its PostgreSQL statements there too.
 """
 
 from __future__ import annotations
@@ -10,12 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import OnrecordError
 
+if TYPE_CHECKING:
+    from .dialect import Connection
+
 __all__ = ["MIGRATIONS", "applied_migrations", "migrate", "pending_migrations"]
 
-Migration = Callable[[sqlite3.Connection], None]
+#: A migration's function; its connection is a ``sqlite3.Connection`` (SQLite migrations) or
+#: either backend's (PostgreSQL statements).
+Migration = Callable[[Any], None]
 
 
 _INITIAL_SCHEMA = [
@@ -196,24 +207,38 @@ MIGRATIONS: list[tuple[str, Migration]] = [
 ]
 
 
-def _ensure_table(conn: sqlite3.Connection) -> None:
+def _ensure_table(conn: Connection) -> None:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS migrations ("
         " id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
 
 
-def applied_migrations(conn: sqlite3.Connection) -> list[int]:
+def applied_migrations(conn: Connection) -> list[int]:
     """Ids of the migrations recorded in the database (empty for a new database)."""
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
-    ).fetchone()
-    if not exists:
+    from .dialect import table_exists
+
+    if not table_exists(conn, "migrations"):
         return []
     return [row[0] for row in conn.execute("SELECT id FROM migrations ORDER BY id")]
 
 
-def pending_migrations(conn: sqlite3.Connection) -> list[int]:
+def _postgres_migration(name: str) -> Migration:
+    """The PostgreSQL statements of the migration ``name`` (``postgres.SCHEMA``)."""
+    from .postgres import SCHEMA
+
+    if name not in SCHEMA:
+        raise OnrecordError(f"the migration {name!r} has no PostgreSQL statements yet")
+    statements = SCHEMA[name]
+
+    def run(conn: Connection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return run
+
+
+def pending_migrations(conn: Connection) -> list[int]:
     done = set(applied_migrations(conn))
     if done and max(done) > len(MIGRATIONS):
         raise OnrecordError(
@@ -223,7 +248,7 @@ def pending_migrations(conn: sqlite3.Connection) -> list[int]:
     return [n for n in range(1, len(MIGRATIONS) + 1) if n not in done]
 
 
-def migrate(conn: sqlite3.Connection) -> list[str]:
+def migrate(conn: Connection) -> list[str]:
     """Apply the pending migrations, each in its own transaction; returns their names.
 
     ``conn`` must be in autocommit mode (``isolation_level=None``): this function
@@ -239,8 +264,11 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    postgres = not isinstance(conn, sqlite3.Connection) and _is_postgres(conn)
     for number in pending_migrations(conn):
         name, function = MIGRATIONS[number - 1]
+        if postgres:
+            function = _postgres_migration(name)
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Another writer may have applied it while we waited for the lock.
@@ -259,6 +287,12 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+def _is_postgres(conn: Connection) -> bool:
+    from .dialect import dialect_of
+
+    return dialect_of(conn).postgres
 
 
 def _now() -> str:

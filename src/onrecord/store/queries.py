@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from ..errors import OnrecordError
 from .db import StoreError, connect, store_error
+from .dialect import DB_ERRORS, Connection, dialect_of, table_exists
 from .entities import CorpusEntity
 from .figures import By, Figures, find_figures
 from .migrations import pending_migrations
@@ -137,9 +138,10 @@ def _check_date(value: str | None, what: str) -> str | None:
 class Corpus:
     """A read-only view of a corpus database (``open_corpus``)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+    def __init__(self, conn: Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        self.dialect = dialect_of(conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -155,7 +157,7 @@ class Corpus:
             cursor = self.conn.cursor()
             cursor.row_factory = sqlite3.Row
             return list(cursor.execute(sql, params))
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise store_error(exc, self.path) from exc
 
     def quotes(
@@ -176,13 +178,14 @@ class Corpus:
         dates YYYY-MM-DD, inclusive. ``contains``: words in the quote (full-text search,
         see ``fts_query``). ``kind``: direct, indirect or mixed.
         """
+        sql_dialect = self.dialect
         where: list[str] = []
         params: dict[str, Any] = {}
         if speaker is not None:
-            where.append("q.speaker_name LIKE :speaker ESCAPE '\\'")
+            where.append(f"q.speaker_name {sql_dialect.like} :speaker ESCAPE '\\'")
             params["speaker"] = _like(speaker)
         if outlet is not None:
-            where.append("d.outlet = :outlet COLLATE NOCASE")
+            where.append(sql_dialect.nocase_eq("d.outlet", ":outlet"))
             params["outlet"] = outlet
         if since is not None:
             where.append("d.published >= :since")
@@ -194,7 +197,7 @@ class Corpus:
             where.append("q.kind = :kind")
             params["kind"] = kind
         if contains is not None:
-            where.append("q.pk IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :match)")
+            where.append(sql_dialect.quotes_matching("q", ":match"))
             params["match"] = fts_query(contains)
         sql = (
             "SELECT q.document_id, q.quote_id, q.kind, q.content, q.speaker_name,"
@@ -223,7 +226,7 @@ class Corpus:
         params: dict[str, Any] = {}
         outlet_clause = ""
         if outlet is not None:
-            outlet_clause = " AND outlet = :outlet COLLATE NOCASE"
+            outlet_clause = " AND " + self.dialect.nocase_eq("outlet", ":outlet")
             params["outlet"] = outlet
         where = (
             " WHERE speaker_name IS NOT NULL"
@@ -324,7 +327,7 @@ class Corpus:
             cursor = self.conn.execute("SELECT record FROM documents ORDER BY pk")
             for (record,) in cursor:
                 yield str(record)
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise store_error(exc, self.path) from exc
 
     def rows(self, table: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
@@ -349,7 +352,7 @@ class Corpus:
             sql = f"SELECT * FROM {table} ORDER BY pk"  # table: one of EXPORT_TABLES
         try:
             cursor = self.conn.execute(sql)
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise store_error(exc, self.path) from exc
         columns = [d[0] for d in cursor.description]
         return columns, iter(cursor)
@@ -401,6 +404,16 @@ class Corpus:
     def _declared_types(self, table: str) -> dict[str, str]:
         """Column name -> declared SQLite type, for ``table`` and (joined) ``documents``."""
         types: dict[str, str] = {}
+        if self.dialect.postgres:
+            kinds = {"bigint": "INTEGER", "integer": "INTEGER", "double precision": "REAL"}
+            for source in ("documents", table):
+                for row in self._query(
+                    "SELECT column_name, data_type FROM information_schema.columns"
+                    " WHERE table_schema = current_schema() AND table_name = ?",
+                    (source,),
+                ):
+                    types[row[0]] = kinds.get(str(row[1]), "TEXT")
+            return types
         for source in ("documents", table):  # the table's own columns win
             # source is "documents" or one of EXPORT_TABLES, checked by rows()
             for row in self._query(f"PRAGMA table_info({source})"):
@@ -453,22 +466,21 @@ class Corpus:
                 min_mentions=min_mentions,
                 overrides=load_overrides(overrides),
             )
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise store_error(exc, self.path) from exc
 
 
 def open_corpus(path: str | os.PathLike[str] = "onrecord.db") -> Corpus:
-    """Open the corpus database at ``path`` for queries (read-only).
+    """Open the corpus database at ``path`` (a SQLite file or a ``postgresql://`` URL) for
+    queries (read-only).
 
     Raises ``StoreError`` when there is no database there or it cannot be read.
     """
     where = os.fspath(path)
     conn = connect(where, readonly=True)
     try:
-        has_quotes = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'quotes'"
-        ).fetchone()
-    except sqlite3.Error as exc:
+        has_quotes = table_exists(conn, "quotes")
+    except DB_ERRORS as exc:
         conn.close()
         raise store_error(exc, where) from exc
     if not has_quotes:

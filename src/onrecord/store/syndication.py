@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,9 +40,11 @@ import numpy as np
 import numpy.typing as npt
 
 from .db import store_error
+from .dialect import DB_ERRORS
 
 if TYPE_CHECKING:
     from .db import Store
+    from .dialect import Connection
 
 __all__ = [
     "BANDS",
@@ -268,7 +269,7 @@ def index_pending(store: Store, *, batch: int = _BATCH) -> IndexRun:
     run = IndexRun()
     try:
         _index_all(store, run, batch)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise store_error(exc, store.path) from exc
     run.seconds = time.perf_counter() - started
     return run
@@ -310,7 +311,7 @@ def _record_body(text: str, record: str) -> str:
 
 
 def _index_document(
-    conn: sqlite3.Connection, pk: int, doc_id: str, version: tuple[str, str | None], body: str
+    conn: Connection, pk: int, doc_id: str, version: tuple[str, str | None], body: str
 ) -> bool:
     """Sign one document and put it in its group; True when it joined other documents."""
     old = conn.execute(
@@ -367,9 +368,7 @@ def _index_document(
     return bool(groups_found)
 
 
-def _candidates(
-    conn: sqlite3.Connection, buckets: Sequence[tuple[int, int]]
-) -> list[tuple[str, bytes]]:
+def _candidates(conn: Connection, buckets: Sequence[tuple[int, int]]) -> list[tuple[str, bytes]]:
     """Stored documents sharing at least one band bucket, with their signatures."""
     values = ", ".join("(?, ?)" for _ in buckets)
     params = [v for pair in buckets for v in pair]
@@ -385,13 +384,13 @@ def _candidates(
     ]
 
 
-def _in_chunks(conn: sqlite3.Connection, sql: str, ids: list[str]) -> Iterator[Any]:
+def _in_chunks(conn: Connection, sql: str, ids: list[str]) -> Iterator[Any]:
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         yield from conn.execute(sql.format(", ".join("?" for _ in chunk)), chunk)
 
 
-def _elect_origin(conn: sqlite3.Connection, group: int) -> None:
+def _elect_origin(conn: Connection, group: int) -> None:
     """Mark the group's origin, each member's similarity to it, and the quotes that copy
     a quote of an earlier member (``syndication_quotes.copy``)."""
     members = conn.execute(
@@ -419,7 +418,7 @@ def _elect_origin(conn: sqlite3.Connection, group: int) -> None:
     _mark_copies(conn, [doc_id for doc_id, _ in members])
 
 
-def _mark_copies(conn: sqlite3.Connection, members: list[str]) -> None:
+def _mark_copies(conn: Connection, members: list[str]) -> None:
     """Of the quotes of one group with the same speaker and text, all but the first are
     copies; the first is in the earliest member (``members`` is in origin order)."""
     rank = {doc_id: n for n, doc_id in enumerate(members)}
@@ -443,7 +442,7 @@ def _mark_copies(conn: sqlite3.Connection, members: list[str]) -> None:
     )
 
 
-def _remove(conn: sqlite3.Connection, doc_id: str, group: int) -> None:
+def _remove(conn: Connection, doc_id: str, group: int) -> None:
     """Take a document out of its group (the rest stays one group, renumbered)."""
     conn.execute("DELETE FROM syndication_bands WHERE document_id = ?", (doc_id,))
     conn.execute(
@@ -483,9 +482,7 @@ class GroupRow:
         return asdict(self)
 
 
-def groups(
-    conn: sqlite3.Connection, *, min_size: int = 2, limit: int | None = None
-) -> list[GroupRow]:
+def groups(conn: Connection, *, min_size: int = 2, limit: int | None = None) -> list[GroupRow]:
     """Groups of at least ``min_size`` documents, largest first."""
     sql = (
         "SELECT group_id, count(*) FROM syndication GROUP BY group_id HAVING count(*) >= ?"
