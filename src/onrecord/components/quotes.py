@@ -173,6 +173,17 @@ def _subject(verb: Token, in_quote: list[int] | None = None) -> Token | None:
             for grand in child.children:
                 if ok(grand) and grand.i < child.i and grand.lower_ not in {"who", "which", "that"}:
                     return grand
+    # "Beruff, a Scott ally, called …" is sometimes parsed as a reduced relative clause of X
+    doc = verb.doc
+    if (
+        verb.dep_ == "acl"
+        and verb.head.i < verb.i
+        and verb.i > 0
+        and doc[verb.i - 1].text == ","
+        and (verb.head.pos_ == "PROPN" or verb.head.lemma_.lower() in _HUMAN_NOUNS)
+        and (in_quote is None or in_quote[verb.head.i] < 0)
+    ):
+        return verb.head
     # "…, a White House official who spoke anonymously said …" is sometimes parsed with the
     # noun hung elsewhere: the noun whose relative clause ends right before the verb
     if verb.dep_ == "ROOT" and verb.i > verb.sent.start:
@@ -297,6 +308,14 @@ def _source_range(subj: Token) -> tuple[int, int]:
         if t.is_space:
             last = t.i - 1
             break
+    for child in subj.rights:
+        if (
+            child.dep_ == "acl"
+            and child.lemma_.lower() in cue_lexicon()
+            and doc[child.i - 1].text == ","
+            and child.left_edge.i <= last
+        ):
+            last = min(last, child.left_edge.i - 1)  # "X, a Scott ally, called …" (see _subject)
     toks = list(doc[first : last + 1])
     toks = _trim_punct(toks)
     if not toks:
@@ -938,6 +957,21 @@ def _kind_and_content(
         if any(ch.isalnum() for ch in item_lead):
             start = line_start + len(item_lead) - len(item_lead.lstrip())
             return "mixed", (start, q.outer_end)
+    if (
+        verb is None
+        and f.cue is not None
+        and index.text[f.cue[0] : f.cue[1]].lower() == ("according to")
+    ):
+        # According to X, the campaign is paying “dozens” of canvassers …: the sentence beyond
+        # the quote marks is X's too
+        acc = doc[index.token_after(f.cue[0])]
+        whole = _according_indirect(doc, index, acc, with_quotes=True)
+        if whole is not None and whole.content[0] <= q.open and q.outer_end <= whole.content[1] + 1:
+            outside = (
+                index.text[whole.content[0] : q.open] + index.text[q.outer_end : whole.content[1]]
+            )
+            if sum(1 for w in outside.split() if any(c.isalnum() for c in w)) >= 2:
+                return "mixed", whole.content
     if verb is None:
         return direct if speechlike else (None, direct[1])
     # attitude and framing verbs attribute a quoted fragment, never a whole direct quote
@@ -962,7 +996,7 @@ def _kind_and_content(
     holding = [c for c in reported if c.left_edge.i <= first_word.i <= c.right_edge.i]
     if not holding:
         lead = _reported_lead(doc, index, verb, q)
-        if lead is not None and (speechlike or attitude):
+        if lead is not None:
             # X says no matter what Obama does, “his word does not trump …”: the reported
             # clause starts before the quote marks
             return "mixed", (lead, _trim_end(index.text, lead, q.end))
@@ -1541,8 +1575,11 @@ def _mark_nesting(results: list[Attribution]) -> None:
         inner.nested_in = best
 
 
-def _according_indirect(doc: Doc, index: _Index, acc: Token) -> Attribution | None:
-    """According to X, <content>. / <content>, according to X."""
+def _according_indirect(
+    doc: Doc, index: _Index, acc: Token, *, with_quotes: bool = False
+) -> Attribution | None:
+    """According to X, <content>. / <content>, according to X. (``with_quotes``: the content
+    may hold quote marks, for a mixed quote.)"""
     to = doc[acc.i + 1]
     head = next((c for c in to.children if c.dep_ == "pobj"), None)
     if head is None:
@@ -1558,7 +1595,7 @@ def _according_indirect(doc: Doc, index: _Index, acc: Token) -> Attribution | No
     rest = _trim_punct(rest)
     if len([t for t in rest if not t.is_punct]) < 3:
         return None
-    if any(index.in_quote[t.i] >= 0 for t in rest):
+    if not with_quotes and any(index.in_quote[t.i] >= 0 for t in rest):
         return None
     # the content is contiguous on one side of the phrase
     if rest[0].i > acc.i:
