@@ -1,0 +1,818 @@
+"""The HTML pages of ``onrecord serve``: search, article, speaker, figures, outlets, analyze.
+
+Every page is rendered on the server with Jinja2 (autoescape on). Article text is never
+marked safe as it is: ``highlight`` cuts it at the offsets of quotes, cues, sources, claims
+and dates and escapes each piece with ``markupsafe.escape`` before wrapping it in tags it
+builds itself. The only script is in ``static/`` (the app's CSP is ``default-src 'self'``);
+every page works without it, the figure chart aside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import jinja2
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from ..errors import OnrecordError
+from ..store import Corpus
+from ..store.db import StoreError
+from ..store.queries import QuoteRow, fts_query
+from ..types import Record
+from .deps import get_corpus
+
+__all__ = [
+    "PALETTE_SIZE",
+    "article_href",
+    "highlight",
+    "router",
+    "safe_url",
+    "snippet",
+    "speaker_href",
+]
+
+HERE = Path(__file__).resolve().parent
+PAGE_SIZE = 20
+SPEAKER_PAGE_SIZE = 50
+#: Speakers of one article get the colours spk-0 .. spk-7 (style.css) in order of first quote.
+PALETTE_SIZE = 8
+#: Pasted or uploaded text for /analyze is refused above this size (bytes) unless the app's
+#: ``max_body`` is smaller.
+ANALYZE_MAX_BYTES = 1_000_000
+QUOTE_KINDS = ("direct", "indirect", "mixed")
+
+router = APIRouter(include_in_schema=False)
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"),
+    autoescape=True,  # every template, whatever its extension
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=_env)
+CorpusDep = Annotated[Corpus, Depends(get_corpus)]
+
+
+# --- links ---------------------------------------------------------------------------------
+
+
+def article_href(document_id: str, fragment: str | None = None) -> str:
+    """The page of a stored article; ids may hold any character (paths, URLs)."""
+    href = "/articles/" + quote(document_id, safe="")
+    return href + ("#" + quote(fragment, safe="") if fragment else "")
+
+
+def speaker_href(name: str) -> str:
+    return "/speakers/" + quote(name, safe="")
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address, else None: no ``javascript:`` or ``data:`` href."""
+    if not url:
+        return None
+    cleaned = url.strip()
+    if any(ord(ch) < 0x21 for ch in cleaned):
+        return None
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        return None
+    return cleaned
+
+
+def _query_href(path: str, params: dict[str, Any], **changes: Any) -> str:
+    merged = {**params, **changes}
+    kept = {k: v for k, v in merged.items() if v not in (None, "") and (k, v) != ("page", 1)}
+    return path + ("?" + urlencode(kept) if kept else "")
+
+
+_env.globals.update(
+    article_href=article_href,
+    speaker_href=speaker_href,
+    safe_url=safe_url,
+    palette_size=PALETTE_SIZE,
+)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{round(value * 100)}%"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+_env.filters.update(pct=_pct, number=_number)
+
+
+# --- the article, highlighted --------------------------------------------------------------
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: runs of text between blank lines, trimmed."""
+    result: list[tuple[int, int]] = []
+    start = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        s, e = start, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            result.append((s, e))
+        if match:
+            start = match.end()
+    return result
+
+
+@dataclass(slots=True)
+class Mark:
+    """A range of the text to wrap in a tag: ``rank`` orders tags that start together
+    (lower is outer); the first piece of a mark cut in two keeps ``first_attrs``."""
+
+    start: int
+    end: int
+    rank: int
+    tag: str
+    attrs: dict[str, str]
+    first_attrs: dict[str, str] = field(default_factory=dict)
+
+    def open(self, first: bool) -> str:
+        attrs = {**self.attrs, **(self.first_attrs if first else {})}
+        rendered = "".join(f' {name}="{escape(value)}"' for name, value in attrs.items())
+        return f"<{self.tag}{rendered}>"
+
+    def close(self) -> str:
+        return f"</{self.tag}>"
+
+
+def _nest(text: str, start: int, end: int, marks: Iterable[Mark]) -> str:
+    """HTML of ``text[start:end]`` with ``marks`` (all inside it) as properly nested tags.
+
+    A mark that crosses the end of an enclosing one is cut in two; every piece of text is
+    escaped.
+    """
+    heap: list[tuple[int, int, int, int, bool, Mark]] = []
+    seq = 0
+    for mark in marks:
+        if mark.end > mark.start:
+            heap.append((mark.start, mark.rank, -mark.end, seq, True, mark))
+            seq += 1
+    heapq.heapify(heap)
+    out: list[str] = []
+    stack: list[tuple[int, Mark]] = []
+    pos = start
+
+    def emit(upto: int) -> None:
+        nonlocal pos
+        if upto > pos:
+            out.append(str(escape(text[pos:upto])))
+            pos = upto
+
+    while heap:
+        s, rank, neg_end, _, first, mark = heapq.heappop(heap)
+        e = -neg_end
+        while stack and stack[-1][0] <= s:
+            emit(stack[-1][0])
+            out.append(stack.pop()[1].close())
+        if stack and e > stack[-1][0]:
+            cut = stack[-1][0]
+            heapq.heappush(heap, (cut, rank, -e, seq, False, mark))
+            seq += 1
+            e = cut
+        if e <= s:
+            continue
+        emit(s)
+        out.append(mark.open(first))
+        stack.append((e, mark))
+    while stack:
+        emit(stack[-1][0])
+        out.append(stack.pop()[1].close())
+    emit(end)
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class ArticleView:
+    """What the article template shows: the highlighted paragraphs and the side panel."""
+
+    html: Markup
+    quotes: list[dict[str, Any]]
+    speakers: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    dates: list[dict[str, Any]]
+
+
+def _claim_title(claim: Any) -> str:
+    bits = [f"figure: {claim.span.text}"]
+    if claim.value is not None:
+        bits.append(f"value {_number(claim.value)}")
+    if claim.low is not None or claim.high is not None:
+        bits.append(f"range {_number(claim.low)}–{_number(claim.high)}")
+    if claim.qualifier and claim.qualifier != "exact":
+        bits.append(claim.qualifier.replace("_", " "))
+    if claim.unit:
+        bits.append(f"unit {claim.unit}")
+    if claim.measure:
+        bits.append(f"counts {claim.measure}")
+    if claim.asserted_by is not None:
+        bits.append(f"asserted by {claim.asserted_by.name}")
+    return "; ".join(bits)
+
+
+def _date_title(date: Any) -> str:
+    if date.value is None and date.end is None:
+        return f"{date.kind}, not resolved"
+    if date.kind == "range":
+        return f"range {date.value or '…'} to {date.end or '…'}"
+    return f"{date.kind} {date.value}"
+
+
+def highlight(record: Record) -> ArticleView:
+    """The record's text as paragraphs with quotes, cues, sources, claims and dates marked.
+
+    Each speaker gets a colour class ``spk-N`` (N < PALETTE_SIZE, in order of first quote;
+    ``spk-none`` for an unknown speaker); the first piece of each quote is focusable
+    (``tabindex=0``, ``role=button``) and names its detail card ``quote-<id>``.
+    """
+    text = record.text
+    colour: dict[str, int] = {}
+    counts: Counter[str] = Counter()
+    for q in sorted(record.quotes, key=lambda q: q.content.start):
+        if q.speaker is not None:
+            colour.setdefault(q.speaker.name, len(colour) % PALETTE_SIZE)
+            counts[q.speaker.name] += 1
+
+    marks: list[Mark] = []
+    quotes: list[dict[str, Any]] = []
+    claims_in: defaultdict[str, list[str]] = defaultdict(list)
+    for claim in record.claims:
+        if claim.quote:
+            claims_in[claim.quote].append(claim.span.text)
+    for q in record.quotes:
+        name = q.speaker.name if q.speaker else None
+        css = f"spk-{colour[name]}" if name is not None else "spk-none"
+        for i, part in enumerate(q.content_parts or [q.content]):
+            marks.append(
+                Mark(
+                    part.start,
+                    part.end,
+                    1,
+                    "mark",
+                    {"class": f"q {css} kind-{q.kind}", "data-quote": q.id},
+                    {
+                        "id": f"mark-{q.id}",
+                        "tabindex": "0",
+                        "role": "button",
+                        "aria-controls": "quote-panel",
+                    }
+                    if i == 0
+                    else {},
+                )
+            )
+        if q.source is not None:
+            marks.append(Mark(q.source.start, q.source.end, 2, "span", {"class": f"src {css}"}, {}))
+        if q.cue is not None:
+            marks.append(Mark(q.cue.start, q.cue.end, 2, "span", {"class": "cue"}, {}))
+        quotes.append(
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "speaker": name,
+                "speaker_type": q.speaker.type if q.speaker else None,
+                "colour": css,
+                "source": q.source.text if q.source else None,
+                "cue": q.cue.text if q.cue else None,
+                "content": q.content.text,
+                "confidence": q.confidence,
+                "nested_in": q.nested_in,
+                "claims": claims_in.get(q.id, []),
+            }
+        )
+    claims: list[dict[str, Any]] = []
+    for claim in record.claims:
+        title = _claim_title(claim)
+        marks.append(
+            Mark(
+                claim.span.start,
+                claim.span.end,
+                3,
+                "span",
+                {"class": "claim", "title": title},
+                {"id": f"claim-{claim.id}"},
+            )
+        )
+        claims.append(
+            {
+                "id": claim.id,
+                "text": claim.span.text,
+                "title": title,
+                "asserted_by": claim.asserted_by.name if claim.asserted_by else None,
+                "measure": claim.measure,
+            }
+        )
+    dates: list[dict[str, Any]] = []
+    for date in record.dates:
+        title = _date_title(date)
+        marks.append(
+            Mark(date.span.start, date.span.end, 3, "span", {"class": "date", "title": title}, {})
+        )
+        dates.append({"text": date.span.text, "title": title})
+
+    body = [(b.start, b.end) for b in record.body]
+    html: list[str] = []
+    for p_start, p_end in paragraphs(text):
+        inside = [
+            Mark(max(m.start, p_start), min(m.end, p_end), m.rank, m.tag, m.attrs, m.first_attrs)
+            for m in marks
+            if m.start < p_end and m.end > p_start
+        ]
+        # a mark cut at a paragraph keeps its id and focus only where it begins
+        for m, original in zip(
+            inside, [m for m in marks if m.start < p_end and m.end > p_start], strict=True
+        ):
+            if original.start < p_start:
+                m.first_attrs = {}
+        in_body = not body or any(s < p_end and e > p_start for s, e in body)
+        css = "" if in_body else ' class="outside-body"'
+        html.append(f"<p{css}>{_nest(text, p_start, p_end, inside)}</p>")
+    speakers = [
+        {"name": name, "colour": f"spk-{index}", "quotes": counts[name]}
+        for name, index in colour.items()
+    ]
+    if any(q.speaker is None for q in record.quotes):
+        speakers.append(
+            {
+                "name": None,
+                "colour": "spk-none",
+                "quotes": sum(q.speaker is None for q in record.quotes),
+            }
+        )
+    return ArticleView(Markup("\n".join(html)), quotes, speakers, claims, dates)  # noqa: S704 - built from escaped pieces
+
+
+# --- search --------------------------------------------------------------------------------
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def snippet(text: str, words: Sequence[str], width: int = 240) -> Markup:
+    """A piece of ``text`` around the first of ``words``, each occurrence in <mark>, escaped."""
+    terms = sorted({w.casefold() for w in words if w.strip()}, key=len, reverse=True)
+    if not terms:
+        return escape(text[:width] + ("…" if len(text) > width else ""))
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    first = pattern.search(text)
+    centre = first.start() if first else 0
+    start = max(0, centre - width // 3)
+    end = min(len(text), start + width)
+    piece = text[start:end]
+    out: list[str] = ["…" if start else ""]
+    pos = 0
+    for match in pattern.finditer(piece):
+        out.append(str(escape(piece[pos : match.start()])))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        pos = match.end()
+    out.append(str(escape(piece[pos:])))
+    out.append("…" if end < len(text) else "")
+    return Markup("".join(out))  # noqa: S704 - built from escaped pieces
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHit:
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    snippet: Markup
+
+
+def search_articles(
+    corpus: Corpus,
+    words: str,
+    *,
+    outlet: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    offset: int,
+) -> list[ArticleHit]:
+    """Articles whose title or text hold all ``words`` (FTS5), newest first."""
+    where = ["d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match)"]
+    params: dict[str, Any] = {"match": fts_query(words), "limit": limit, "offset": offset}
+    if outlet:
+        where.append("d.outlet = :outlet COLLATE NOCASE")
+        params["outlet"] = outlet
+    if since:
+        where.append("d.published >= :since")
+        params["since"] = since
+    if until:
+        where.append("d.published <= :until")
+        params["until"] = until
+    sql = (
+        "SELECT d.id, d.title, d.outlet, d.published, d.text FROM documents d WHERE "
+        + " AND ".join(where)
+        + " ORDER BY d.published IS NULL, d.published DESC, d.pk LIMIT :limit OFFSET :offset"
+    )
+    try:
+        rows = corpus.conn.execute(sql, params).fetchall()
+    except sqlite3.Error as exc:
+        raise StoreError(f"search failed: {exc}") from exc
+    terms = [t.strip('"') for t in _WORDS.findall(words)]
+    return [
+        ArticleHit(row[0], row[1], row[2], row[3], snippet(str(row[4] or ""), terms))
+        for row in rows
+    ]
+
+
+def _date_param(value: str | None, what: str, errors: list[str]) -> str | None:
+    if not value:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        errors.append(f"{what}: {value!r} is not a date of the form YYYY-MM-DD.")
+        return None
+    return value
+
+
+def _page(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 10_000))
+    except ValueError:
+        return 1
+
+
+def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def not_found(request: Request, message: str = "There is no such page.") -> HTMLResponse:
+    """The HTML 404 page (the app may use it for unknown paths too)."""
+    return _render(request, "404.html", 404, message=message, title="Not found")
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    corpus: CorpusDep,
+    q: str | None = None,
+    speaker: str | None = None,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    kind: str | None = None,
+    page: str | None = None,
+) -> HTMLResponse:
+    errors: list[str] = []
+    q = (q or "").strip()[:500] or None
+    speaker = (speaker or "").strip()[:200] or None
+    outlet = (outlet or "").strip()[:200] or None
+    since = _date_param(since, "From", errors)
+    until = _date_param(until, "To", errors)
+    if kind not in (*QUOTE_KINDS, "articles"):
+        kind = None
+    number = _page(page)
+    params = {
+        "q": q,
+        "speaker": speaker,
+        "outlet": outlet,
+        "since": since,
+        "until": until,
+        "kind": kind,
+    }
+    offset = (number - 1) * PAGE_SIZE
+    quotes: list[QuoteRow] = []
+    articles: list[ArticleHit] = []
+    more = False
+    if not errors:
+        try:
+            if kind == "articles":
+                if q:
+                    articles = search_articles(
+                        corpus,
+                        q,
+                        outlet=outlet,
+                        since=since,
+                        until=until,
+                        limit=PAGE_SIZE + 1,
+                        offset=offset,
+                    )
+                    more = len(articles) > PAGE_SIZE
+                    articles = articles[:PAGE_SIZE]
+            else:
+                found = corpus.quotes(
+                    speaker=speaker,
+                    outlet=outlet,
+                    since=since,
+                    until=until,
+                    contains=q,
+                    kind=kind,
+                    limit=offset + PAGE_SIZE + 1,
+                )
+                more = len(found) > offset + PAGE_SIZE
+                quotes = found[offset : offset + PAGE_SIZE]
+        except StoreError as exc:
+            errors.append(exc.message)
+    outlets = [o.outlet for o in corpus.outlets() if o.outlet]
+    speakers = [s.name for s in corpus.speakers(limit=300)]
+    empty_corpus = not outlets and corpus.count("documents") == 0
+    words = [t for t in _WORDS.findall(q or "")]
+    return _render(
+        request,
+        "search.html",
+        400 if errors else 200,
+        title="Search" if not q else f"Search: {q}",
+        params=params,
+        page=number,
+        quotes=[(row, snippet(row.content, words, 400) if words else None) for row in quotes],
+        articles=articles,
+        more=more,
+        prev_href=_query_href("/", params, page=number - 1) if number > 1 else None,
+        next_href=_query_href("/", params, page=number + 1) if more else None,
+        articles_href=_query_href("/", {**params, "kind": "articles", "speaker": None}),
+        quotes_href=_query_href("/", {**params, "kind": None}),
+        errors=errors,
+        outlets=outlets,
+        speakers=speakers,
+        kinds=QUOTE_KINDS,
+        empty_corpus=empty_corpus,
+    )
+
+
+# --- article -------------------------------------------------------------------------------
+
+
+def load_record(corpus: Corpus, document_id: str) -> Record | None:
+    try:
+        row = corpus.conn.execute(
+            "SELECT record FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the article: {exc}") from exc
+    if row is None:
+        return None
+    return Record.model_validate_json(row[0])
+
+
+@router.get("/articles/{document_id:path}", response_class=HTMLResponse)
+def article_page(request: Request, document_id: str, corpus: CorpusDep) -> HTMLResponse:
+    record = load_record(corpus, document_id)
+    if record is None:
+        return not_found(request, "There is no article with this id in the corpus.")
+    return _render(
+        request,
+        "article.html",
+        title=record.title or record.id,
+        record=record,
+        view=highlight(record),
+        stored=True,
+    )
+
+
+# --- speaker -------------------------------------------------------------------------------
+
+
+@router.get("/speakers/{name:path}", response_class=HTMLResponse)
+def speaker_page(
+    request: Request,
+    name: str,
+    corpus: CorpusDep,
+    page: str | None = None,
+) -> HTMLResponse:
+    name = name.strip()
+    key = name.casefold()
+    entity = None
+    if name:
+        for candidate in corpus.corpus_entities():
+            if candidate.name.casefold() == key:
+                entity = candidate
+                break
+        if entity is None:
+            for candidate in corpus.corpus_entities():
+                if key in {v.casefold() for v in candidate.variants}:
+                    entity = candidate
+                    break
+    names = {name.casefold()} | ({v.casefold() for v in entity.variants} if entity else set())
+    rows: dict[tuple[str, str], QuoteRow] = {}
+    for variant in sorted(names):
+        for row in corpus.quotes(speaker=variant):
+            if row.speaker_name and row.speaker_name.casefold() in names:
+                rows[(row.document_id, row.quote_id)] = row
+    if not rows and entity is None:
+        return not_found(request, "No quotes and no entity of this name in the corpus.")
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (r.published is None, r.published or "", r.document_id, r.content_start),
+    )
+    by_outlet = Counter(r.outlet or "(unknown outlet)" for r in ordered)
+    by_date: Counter[str] = Counter(r.published or "undated" for r in ordered)
+    number = _page(page)
+    start = (number - 1) * SPEAKER_PAGE_SIZE
+    shown = ordered[start : start + SPEAKER_PAGE_SIZE]
+    more = len(ordered) > start + SPEAKER_PAGE_SIZE
+    href = speaker_href(name)
+    return _render(
+        request,
+        "speaker.html",
+        title=entity.name if entity else name,
+        name=entity.name if entity else name,
+        entity=entity,
+        quotes=shown,
+        total=len(ordered),
+        by_outlet=by_outlet.most_common(),
+        by_date=sorted(by_date.items()),
+        kinds=Counter(r.kind for r in ordered),
+        page=number,
+        prev_href=f"{href}?page={number - 1}" if number > 1 else None,
+        next_href=f"{href}?page={number + 1}" if more else None,
+    )
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+@router.get("/figures", response_class=HTMLResponse)
+def figures_page(
+    request: Request,
+    corpus: CorpusDep,
+    term: str | None = None,
+    by: str | None = None,
+    window: str | None = None,
+) -> HTMLResponse:
+    term = (term or "").strip()[:200] or None
+    by_value = "source" if by == "source" else "outlet"
+    errors: list[str] = []
+    try:
+        days = max(0, min(int(window or 0), 365))
+    except ValueError:
+        errors.append(f"Window: {window!r} is not a number of days.")
+        days = 0
+    found = None
+    if term and not errors:
+        try:
+            found = corpus.figures(term, by=by_value, window=days)  # type: ignore[arg-type]
+        except StoreError as exc:
+            errors.append(exc.message)
+    api = "/api/figures?" + urlencode({"term": term or "", "by": by_value, "window": days})
+    series = sorted(
+        {
+            (r.outlet or "(unknown outlet)") if by_value == "outlet" else r.asserted_by
+            for r in found.rows
+        }
+        if found
+        else set()
+    )
+    return _render(
+        request,
+        "figures.html",
+        400 if errors else 200,
+        title=f"Figures: {term}" if term else "Figures",
+        term=term,
+        by=by_value,
+        window=days,
+        found=found,
+        series=series,
+        groups=sorted({r.group for r in found.rows}) if found else [],
+        api=api,
+        errors=errors,
+    )
+
+
+# --- outlets -------------------------------------------------------------------------------
+
+#: Speakers shown in the comparison matrix of /outlets.
+MATRIX_SPEAKERS = 15
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def outlets_page(request: Request, corpus: CorpusDep) -> HTMLResponse:
+    outlets = corpus.outlets()
+    speakers = corpus.speakers()
+    quoted: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    named: Counter[str] = Counter()
+    for s in speakers:
+        for outlet, n in s.by_outlet.items():
+            quoted[outlet].append((s.name, n))
+            named[outlet] += n
+    for outlet in quoted:
+        quoted[outlet].sort(key=lambda kv: (-kv[1], kv[0]))
+    columns = [o.outlet or "(unknown outlet)" for o in outlets]
+    matrix = [
+        (s, [s.by_outlet.get(column, 0) for column in columns]) for s in speakers[:MATRIX_SPEAKERS]
+    ]
+    return _render(
+        request,
+        "outlets.html",
+        title="Outlets",
+        outlets=outlets,
+        quoted=quoted,
+        named=named,
+        columns=columns,
+        matrix=matrix,
+        speakers_total=len(speakers),
+    )
+
+
+# --- analyze -------------------------------------------------------------------------------
+
+
+def _analyze_limit(request: Request) -> int:
+    limit = getattr(request.app.state, "max_body", None)
+    return (
+        min(ANALYZE_MAX_BYTES, int(limit))
+        if isinstance(limit, int) and limit > 0
+        else ANALYZE_MAX_BYTES
+    )
+
+
+def _allowed(request: Request) -> bool:
+    return bool(getattr(request.app.state, "allow_analyze", False))
+
+
+@router.get("/analyze", response_class=HTMLResponse)
+def analyze_form(request: Request) -> HTMLResponse:
+    return _render(
+        request,
+        "analyze.html",
+        title="Analyze a text",
+        allowed=_allowed(request),
+        limit=_analyze_limit(request),
+        errors=[],
+        text="",
+        published="",
+        record=None,
+        view=None,
+    )
+
+
+@router.post("/analyze", response_class=HTMLResponse)
+def analyze_submit(
+    request: Request,
+    text: Annotated[str, Form()] = "",
+    published: Annotated[str, Form()] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> HTMLResponse:
+    allowed = _allowed(request)
+    limit = _analyze_limit(request)
+    errors: list[str] = []
+    context: dict[str, Any] = {
+        "title": "Analyze a text",
+        "allowed": allowed,
+        "limit": limit,
+        "text": text[:limit],
+        "published": published[:10],
+        "record": None,
+        "view": None,
+        "errors": errors,
+    }
+    if not allowed:
+        return _render(request, "analyze.html", 403, **context)
+    when = _date_param(published.strip() or None, "Published", errors)
+    html: str | None = None
+    if upload is not None and upload.filename:
+        data = upload.file.read(limit + 1)
+        if len(data) > limit:
+            errors.append(f"The file is larger than {limit:,} bytes.")
+        else:
+            html = data.decode("utf-8", errors="replace")
+    elif len(text.encode("utf-8")) > limit:
+        errors.append(f"The text is larger than {limit:,} bytes.")
+    elif not text.strip():
+        errors.append("Paste a text or choose an HTML file.")
+    record: Record | None = None
+    if not errors:
+        from ..api import analyze
+        from ..ingest import document_from_html, document_from_text
+
+        try:
+            if html is not None:
+                document = document_from_html(html, id="upload", source="<upload>", published=when)
+            else:
+                document = document_from_text(text, id="pasted", source="<pasted>", published=when)
+            record = analyze(document)
+        except OnrecordError as exc:
+            errors.append(str(getattr(exc, "message", exc)))
+    context["record"] = record
+    context["view"] = highlight(record) if record is not None else None
+    return _render(request, "analyze.html", 400 if errors else 200, **context)
