@@ -31,14 +31,15 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 DbOption = Annotated[
-    Path,
+    str,
     typer.Option(
         "--db",
         envvar="ONRECORD_DB",
-        help="The corpus database (SQLite; created by ingest if missing).",
+        help="The corpus database: a SQLite file (created by ingest if missing) or a "
+        "postgresql://user@host/db URL (docs/CORPUS.md).",
     ),
 ]
-_DEFAULT_DB = Path("onrecord.db")
+_DEFAULT_DB = "onrecord.db"
 
 
 class QueryFormat(StrEnum):
