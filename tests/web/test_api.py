@@ -92,6 +92,8 @@ def test_articles_filters(client: TestClient) -> None:
         ({"offset": -1}, "offset"),
         ({"since": "2024-13-01"}, "since"),
         ({"until": "yesterday"}, "until"),
+        ({"until": "0"}, "until"),
+        ({"since": "20240305"}, "since"),
         ({"q": "  "}, "q"),
     ],
 )
@@ -220,8 +222,9 @@ def test_figures(client: TestClient) -> None:
     _error(client.get("/api/figures"), 422, "invalid")
     _error(client.get("/api/figures", params={"term": "123"}), 422, "invalid")
     _error(client.get("/api/figures", params={"term": "dead", "by": "mood"}), 422)
-    empty = client.get("/api/figures", params={"term": "giraffes"}).json()
-    assert empty["total"] == 0 and empty["items"] == []
+    for term in ("giraffes", "the a"):  # no figure; only stop words
+        empty = client.get("/api/figures", params={"term": term}).json()
+        assert empty["total"] == 0 and empty["items"] == [] and empty["spreads"] == []
 
 
 def test_entities(client: TestClient) -> None:
@@ -280,6 +283,8 @@ def test_analyze_bad_bodies(analyze_client: TestClient) -> None:
     _error(analyze_client.post("/api/analyze", json={"text": "a", "html": "b"}), 422)
     _error(analyze_client.post("/api/analyze", json={"text": "a", "extra": 1}), 422)
     _error(analyze_client.post("/api/analyze", json={"text": "a", "published": "soon"}), 422)
+    _error(analyze_client.post("/api/analyze", json={"text": "a", "published": 0}), 422)
+    _error(analyze_client.post("/api/analyze", json={"html": "<p></p>"}), 422, "invalid")
     broken = analyze_client.post(
         "/api/analyze", content=b'{"text": ', headers={"content-type": "application/json"}
     )

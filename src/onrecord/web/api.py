@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..errors import OnrecordError
-from ..store import Corpus, CorpusEntity
+from ..store import Corpus, CorpusEntity, StoreError
+from ..store.figures import Figures
 from ..store.queries import QuoteRow
 from ..types import Record
 from . import queries
@@ -234,19 +235,39 @@ class EntityPage(_Paged):
     items: list[EntityItem]
 
 
-class AnalyzeRequest(BaseModel):
-    """An article to analyse: ``text`` (plain text, kept as is) or ``html`` (a page)."""
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` is a date here (pydantic would read "0" as a timestamp)."""
+    if isinstance(value, str) and (len(value) != 10 or value[4] != "-" or value[7] != "-"):
+        raise ValueError("not a date of the form YYYY-MM-DD")
+    if not isinstance(value, str | dt.date):
+        raise ValueError("not a date of the form YYYY-MM-DD")
+    return value
 
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class _AnalyzeMeta(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str | None = None
-    html: str | None = None
-    published: dt.date | None = Field(
+    published: IsoDate | None = Field(
         default=None, description="reference date YYYY-MM-DD for relative dates"
     )
     title: str | None = None
     outlet: str | None = None
     url: str | None = None
+
+
+class AnalyzeText(_AnalyzeMeta):
+    """Plain text, analysed as it is (offsets are offsets into it)."""
+
+    text: str
+
+
+class AnalyzeHtml(_AnalyzeMeta):
+    """A web page: the article body is extracted first."""
+
+    html: str
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -255,8 +276,8 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page (at most 500)")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
-Since = Annotated[dt.date | None, Query(description="published on or after (YYYY-MM-DD)")]
-Until = Annotated[dt.date | None, Query(description="published on or before (YYYY-MM-DD)")]
+Since = Annotated[IsoDate | None, Query(description="published on or after (YYYY-MM-DD)")]
+Until = Annotated[IsoDate | None, Query(description="published on or before (YYYY-MM-DD)")]
 Outlet = Annotated[str | None, Query(max_length=500, description="the outlet's name, any case")]
 Words = Annotated[
     str | None,
@@ -540,15 +561,20 @@ def get_figures(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> FiguresOut:
-    found = corpus.figures(
-        term,
-        outlet=outlet,
-        since=_day(since),
-        until=_day(until),
-        by=by,
-        window=window,
-        exact=exact,
-    )
+    try:
+        found = corpus.figures(
+            term,
+            outlet=outlet,
+            since=_day(since),
+            until=_day(until),
+            by=by,
+            window=window,
+            exact=exact,
+        )
+    except StoreError as exc:
+        if "no word to look for" not in exc.message:
+            raise
+        found = Figures(term=term, by=by, window=window)  # only stop words: nothing to find
     total = len(found.rows)
     return FiguresOut(
         term=found.term,
@@ -651,10 +677,10 @@ def _analyze(
     summary="Analyse one article (only with --allow-analyze)",
     dependencies=[Depends(_require_analyze)],
 )
-def analyze(body: AnalyzeRequest) -> Record:
+def analyze(body: AnalyzeText | AnalyzeHtml) -> Record:
     return _analyze(
-        text=body.text,
-        html=body.html,
+        text=body.text if isinstance(body, AnalyzeText) else None,
+        html=body.html if isinstance(body, AnalyzeHtml) else None,
         published=_day(body.published),
         title=body.title,
         outlet=body.outlet,
@@ -671,7 +697,7 @@ def analyze(body: AnalyzeRequest) -> Record:
 )
 async def analyze_file(
     file: Annotated[UploadFile, File(description="a .txt or .html file")],
-    published: Annotated[dt.date | None, Form()] = None,
+    published: Annotated[IsoDate | None, Form(description="reference date YYYY-MM-DD")] = None,
 ) -> Record:
     from starlette.concurrency import run_in_threadpool
 
