@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: install demo test lint typecheck pytest eval bench bench-corpus bench-scale schema clean
+.PHONY: install demo test lint typecheck pytest eval bench bench-corpus bench-scale bench-web schema clean
 
 install: $(STAMP)
 
@@ -41,6 +41,9 @@ bench: install
 
 bench-corpus: install
 	$(PY) -m bench.corpus --shared $(SHARED)
+
+bench-web: install
+	$(PY) -m bench.web
 
 bench-scale: install
 	$(PY) -m bench.scale --docs 2000
