@@ -267,3 +267,10 @@ def test_weekday_and_bare_day_only_where_the_clause_ends() -> None:
     ]
     assert resolved("On Friday 31 people died.")[0][:2] == ("Friday", "date")
     assert resolved("On Monday 3.5 million voted.")[0][:2] == ("Monday", "date")
+
+
+def test_two_digit_year_after_of() -> None:
+    assert resolved("I was born on 15 April of 87.", dt.date(2018, 1, 7)) == [
+        ("15 April of 87", "date", "1987-04-15", None)
+    ]
+    assert resolved("On 15 April of 87 people tested.", dt.date(2018, 1, 7))[0][0] == "15 April"

@@ -112,6 +112,8 @@ _MONTHS = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
+# a two-digit year: "15 April of 87", "May '17" (not "March of 87 cases")
+_MONTH_OF_YY = re.compile(rf"\b(?:{_MONTHS})\.?\s+(?:of\s+'?|')$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _TIME_AFTER = re.compile(
     r"^(?::\d\d|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|h\b|o'clock|local time))",
@@ -180,6 +182,13 @@ def _rejected(text: str, q: Quantity, raw_number: str, cur: str | None) -> bool:
     if re.search(r"\d:$|\d[./]$", before):
         return True
     if not cur and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+        return True
+    if (
+        not cur
+        and re.fullmatch(r"\d\d", raw_number)
+        and _MONTH_OF_YY.search(text, max(0, q.number_start - 20), q.number_start)
+        and not re.match(r"[\w%]|\s+[a-z]", after)
+    ):
         return True
     if re.match(
         r"^\s*(?:years?|days?|weeks?|months?|hours?)\s+(?:ago|earlier|later)\b",

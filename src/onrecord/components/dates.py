@@ -106,19 +106,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "on_numeric",
         # "on 11/20", "Friday 5/12": a month/day without a year only after "on" or a weekday
-        # "on 5.12" too, where the clause ends after it ("rose on 5.12 million" is a figure)
-        re.compile(
-            rf"\b(?:on|{_WEEKDAY}),?\s+(?P<a>\d{{1,2}})(?:/(?P<b>\d{{1,2}})(?![\d/])"
-            r"|\.(?P<b2>\d{1,2})(?=\s*(?:[,;!?)]|\.(?:\s|$)|$)))",
-            _P,
-        ),
+        re.compile(rf"\b(?:on|{_WEEKDAY}),?\s+(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?![\d/])", _P),
+    ),
+    (
+        # "on 5.12" where the clause ends after it ("rose on 5.12 million" is a figure)
+        "on_point",
+        re.compile(r"\bon\s+(?P<a>\d{1,2})\.(?P<b>\d{1,2})(?=\s*(?:[,;!?)]|\.(?:\s|$)|$))", _P),
     ),
     (
         "day_month",
         re.compile(
             rf"(?:\b(?:{_WEEKDAY}|{_WEEKDAY_SHORT}),?\s+)?(?:the\s+)?(?<![$€£¥]\s)(?<![$€£¥\d.,])\b(?:(?P<d>{_DAY})"
             rf"(?:\s*(?:-|–|to|and)\s*(?P<d2>{_DAY}))?\s+(?:of\s+)?|(?P<dw>{_DAYW})\s+(?:day\s+)?of\s+)"
-            rf"(?P<m>{_MONTH})(?!\w)(?:\s*,?\s+(?:in\s+|of\s+)?(?P<y>{_YEAR})\b)?",
+            rf"(?P<m>{_MONTH})(?!\w)(?:\s*,?\s+(?:in\s+|of\s+)?(?P<y>{_YEAR})\b"
+            # a two-digit year after "of" or an apostrophe: "15 April of 87", "April '87"
+            r"|\s+(?:of\s+'?|')(?P<yy>\d\d)\b(?![\w%]|\s+[a-z]))?",
             _P,
         ),
     ),
@@ -271,8 +273,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "year",
         re.compile(
             rf"(?:\b(?:in|since|by|until|of|during|from|before|after|till|year|early|late|for|through)"
-            r"|(?<=\d\d\d\d )and|\b(?:later|earlier)\s+than|\byears?\s+(?:is\s+)?greater\s+than)"
-            rf"\s+(?P<y>{_YEAR})\b(?![-–]\d)",
+            rf"|(?<=\d\d\d\d )and)\s+(?P<y>{_YEAR})\b(?![-–]\d)",
+            _P,
+        ),
+    ),
+    (
+        # "later than 2018", "year greater than 2012": the bound of an open range
+        "than_year",
+        re.compile(
+            rf"\b(?:(?:later|earlier)\s+than|years?\s+(?:is\s+)?greater\s+than)\s+(?P<y>{_YEAR})\b"
+            r"(?![-–]\d)",
             _P,
         ),
     ),
@@ -592,6 +602,13 @@ def _resolve(
         )
     if kind == "month_day" and g["between"] and not g["d2"]:
         s = m.start("m")
+    if kind == "day_month" and g["yy"]:
+        # the century that puts the year at or before the publication ('87 -> 1987 in 2018;
+        # '17 -> 2017); without one, 19yy after '49
+        yy = int(g["yy"])
+        latest = ref.year if ref else 2049
+        year_yy = latest // 100 * 100 + yy
+        g = {**g, "y": str(year_yy - 100 if year_yy > latest else year_yy)}
     if kind in {"day_month", "month_day"}:
         month, day = _month(g["m"]), _day(g["d"])
         year = int(g["y"]) if g["y"] else _closest_year(month, day, ref, future)
@@ -615,7 +632,7 @@ def _resolve(
         if int(y2) <= int(g["y"]):
             return None
         return DateFound(s, e, "range", g["y"], y2)
-    if kind == "year":
+    if kind in {"year", "than_year"}:
         return DateFound(m.start("y"), e, "date", g["y"])
     if kind == "year_words":
         words = re.sub(r"[\s-]+", " ", g["yw"].lower())
@@ -879,8 +896,8 @@ def _more(
             if (m1, d1) <= now <= (m2, d2):
                 start_year = end_year = ref.year  # a range around the publication date
         return DateFound(s, e, "range", _iso(start_year, m1, d1), _iso(end_year, m2, d2))
-    if kind == "on_numeric":
-        a, b = int(g["a"]), int(g["b"] or g["b2"])
+    if kind in {"on_numeric", "on_point"}:
+        a, b = int(g["a"]), int(g["b"])
         month, dom = (a, b) if a <= 12 else (b, a)  # US order unless the first is a day
         year_on = _closest_year(month, dom, ref, future)
         start = m.start("a") if m.group(0)[:2].lower() == "on" else s  # "Friday 5/12"
@@ -978,6 +995,7 @@ def _more(
 
 _MORE_KINDS = {
     "spoken_time", "compact", "named_numeric", "half", "holiday", "numeric_range", "on_numeric",
+    "on_point",
     "month_range", "day_of", "weekday_day", "on_nth", "week_weekday", "week_number", "nth_week",
     "weekend", "to_date", "season", "rest_of", "end_of", "weekday_num",
 }  # fmt: skip
@@ -1076,11 +1094,14 @@ _HINTS: dict[str, re.Pattern[str]] = {
     "nth_week": _WEEK_HINT,
     "weekend": re.compile(r"weekend", _P),
     "weekday_day": _ORDINAL_HINT,
-    "weekday_num": re.compile(r"day\s+\d", _P),
+    # case-sensitive literals where they can be: a scan for a literal is far cheaper
+    "weekday_num": re.compile(r"day\s+\d"),
+    "than_year": re.compile(r"than \d"),
+    "on_point": re.compile(r"n \d{1,2}\.\d"),
     "on_nth": _NTH_HINT,
     "iso_month": re.compile(r"\d-\d"),
     "numeric_range": re.compile(r"\d/\d"),
-    "on_numeric": re.compile(r"\d[/.]\d"),
+    "on_numeric": re.compile(r"\d/\d"),
     "half": re.compile(r"\d[\s-]?h[12]\b|\bh[12][\s-]?\d", _P),
     "year_words": re.compile(r"\b(?:nineteen|twenty|thousand)\b", _P),
     "holiday": re.compile(
@@ -1089,9 +1110,9 @@ _HINTS: dict[str, re.Pattern[str]] = {
         r"|independence|national\s+day)",
         _P,
     ),
-    "season": re.compile(r"\b(?:spring|summer|autumn|fall|winter)", _P),
-    "rest_of": re.compile(r"\b(?:rest|remainder|remaining)\s+of\b", _P),
-    "end_of": re.compile(r"\bend\s+of\b", _P),
+    "season": re.compile(r"pring|ummer|utumn|inter|[Ff]all\b|SPRING|SUMMER|AUTUMN|WINTER|FALL"),
+    "rest_of": re.compile(r" of (?:the |this )?(?:week|month|year)\b"),
+    "end_of": re.compile(r"nd of"),
     "quarter": re.compile(r"quarter|(?:\b|(?<=\d))q[1-4]\b", _P),
     "time": re.compile(r":[0-5]\d|(?:\b|(?<=\d))[ap](?:\s?\.\s?)?m\b|noon|night|ish\b", _P),
     "ago": re.compile(r"\bago\b|\bfrom\s+(?:now|today)\b|\b(?:after|before)\s+today\b", _P),
@@ -1191,6 +1212,17 @@ _OPEN_CUE = re.compile(
     r"\s+(?:the\s+)?(?:(?P<edge>beginning|start|end)\s+of\s+)?(?:(?P<part>early|mid|late)[\s-]*)?$",
     _P,
 )
+_OPEN_WORDS = (
+    "since",
+    "start",
+    "beginn",
+    "early as",
+    "late as",
+    "after",
+    "than",
+    "before",
+    "prior",
+)
 # "two days after May 5" is a day, "shortly after 2010" a point near it, "after Friday's vote"
 # and "before the 2010 elections" date an event: no open range
 _OPEN_NOT = re.compile(
@@ -1238,6 +1270,9 @@ def _open_range(text: str, f: DateFound) -> DateFound | None:
     else:
         return None
     window = max(0, f.start - 40)
+    before = text[window : f.start].lower()
+    if not any(w in before for w in _OPEN_WORDS):
+        return None  # the cheap test first
     cue = _OPEN_CUE.search(text, window, f.start)
     if cue is None or _OPEN_NOT.search(text, max(0, cue.start() - 20), cue.start()):
         return None
