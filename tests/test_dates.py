@@ -274,3 +274,10 @@ def test_two_digit_year_after_of() -> None:
         ("15 April of 87", "date", "1987-04-15", None)
     ]
     assert resolved("On 15 April of 87 people tested.", dt.date(2018, 1, 7))[0][0] == "15 April"
+
+
+def test_month_and_day_in_cardinal_words_where_the_clause_ends() -> None:
+    assert resolved("It opened on October twenty-one, officials said.") == [
+        ("October twenty-one", "date", "2023-10-21", None)
+    ]
+    assert resolved("In May twenty people died.") == [("May", "date", "2023-05", None)]

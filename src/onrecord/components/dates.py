@@ -109,6 +109,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(rf"\b(?:on|{_WEEKDAY}),?\s+(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?![\d/])", _P),
     ),
     (
+        # a month and a day in cardinal words where the clause ends: "May twenty nine" (spoken;
+        # "in May twenty people died" is a count)
+        "month_dayword",
+        re.compile(
+            rf"\b(?P<m>{_MONTH})\s+(?P<dc>(?:twenty|thirty)(?:[\s-]+(?:one|two|three|four|five"
+            r"|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+            r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+            r"(?=\s*(?:\.(?!\d)|[,;!?)]|$))",
+            _P,
+        ),
+    ),
+    (
         # "on 5.12" where the clause ends after it ("rose on 5.12 million" is a figure)
         "on_point",
         re.compile(r"\bon\s+(?P<a>\d{1,2})\.(?P<b>\d{1,2})(?=\s*(?:[,;!?)]|\.(?:\s|$)|$))", _P),
@@ -896,6 +908,14 @@ def _more(
             if (m1, d1) <= now <= (m2, d2):
                 start_year = end_year = ref.year  # a range around the publication date
         return DateFound(s, e, "range", _iso(start_year, m1, d1), _iso(end_year, m2, d2))
+    if kind == "month_dayword":
+        if g["m"] in _VERB_MONTHS:
+            return None
+        month, day_number = _month(g["m"]), parse_number(g["dc"])
+        if day_number is None or not 1 <= day_number <= 31:
+            return None
+        year = _closest_year(month, int(day_number), ref, future)
+        return DateFound(s, e, "date", _iso(year, month, int(day_number)), year_given=False)
     if kind in {"on_numeric", "on_point"}:
         a, b = int(g["a"]), int(g["b"])
         month, dom = (a, b) if a <= 12 else (b, a)  # US order unless the first is a day
@@ -995,7 +1015,7 @@ def _more(
 
 _MORE_KINDS = {
     "spoken_time", "compact", "named_numeric", "half", "holiday", "numeric_range", "on_numeric",
-    "on_point",
+    "on_point", "month_dayword",
     "month_range", "day_of", "weekday_day", "on_nth", "week_weekday", "week_number", "nth_week",
     "weekend", "to_date", "season", "rest_of", "end_of", "weekday_num",
 }  # fmt: skip
@@ -1086,6 +1106,7 @@ _HINTS: dict[str, re.Pattern[str]] = {
     "month_day": _MONTH_HINT,
     "month_year": _MONTH_HINT,
     "month_range": _MONTH_HINT,
+    "month_dayword": _MONTH_HINT,
     "named_numeric": _MONTH_HINT,
     "month": _MONTH_HINT,
     "day_of": re.compile(r"\bday\s+of\b", _P),
