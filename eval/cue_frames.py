@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     continue
                 key = (tok.lemma_.lower(), cand.frame)
                 seen[key] += 1
-                pred = tokens.token_ids([cand.content])
+                pred = tokens.token_ids(cand.parts or [cand.content])
                 if pred and any(jaccard(pred, gs) >= 0.5 for gs in gold_sets):
                     matched[key] += 1
     rows = [
