@@ -442,3 +442,36 @@ def test_serve_refuses_a_missing_database(tmp_path: Path, served: list[dict[str,
     assert result.exit_code == 2 and not served
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("onrecord: error:") and "none.db" in lines[0]
+
+
+def test_the_pool_hands_out_read_only_connections(app: Any) -> None:
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = app.state.pool
+    corpus = pool.acquire()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            corpus.conn.execute("DELETE FROM documents")
+    finally:
+        pool.release(corpus)
+
+    def count(_: int) -> int:
+        held = pool.acquire()
+        try:
+            return int(held.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        finally:
+            pool.release(held)
+
+    with ThreadPoolExecutor(8) as threads:
+        assert set(threads.map(count, range(64))) == {10}
+    assert pool._idle.qsize() <= pool.size
+
+
+def test_concurrent_requests(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    urls = ["/api/articles", "/api/quotes?limit=5", "/api/speakers", "/api/outlets"] * 8
+    with ThreadPoolExecutor(8) as threads:
+        statuses = set(threads.map(lambda url: client.get(url).status_code, urls))
+    assert statuses == {200}
