@@ -32,6 +32,7 @@ from ..store.db import StoreError
 from ..store.queries import QuoteRow, fts_query
 from ..types import Record
 from .deps import get_corpus
+from .queries import quote_page
 
 __all__ = [
     "PALETTE_SIZE",
@@ -503,6 +504,7 @@ def search_page(
     }
     offset = (number - 1) * PAGE_SIZE
     quotes: list[QuoteRow] = []
+    total = 0
     articles: list[ArticleHit] = []
     more = False
     if not errors:
@@ -521,17 +523,18 @@ def search_page(
                     more = len(articles) > PAGE_SIZE
                     articles = articles[:PAGE_SIZE]
             else:
-                found = corpus.quotes(
+                total, quotes = quote_page(
+                    corpus,
                     speaker=speaker,
                     outlet=outlet,
                     since=since,
                     until=until,
                     contains=q,
                     kind=kind,
-                    limit=offset + PAGE_SIZE + 1,
+                    limit=PAGE_SIZE,
+                    offset=offset,
                 )
-                more = len(found) > offset + PAGE_SIZE
-                quotes = found[offset : offset + PAGE_SIZE]
+                more = total > offset + PAGE_SIZE
         except StoreError as exc:
             errors.append(exc.message)
     outlets = [o.outlet for o in corpus.outlets() if o.outlet]
@@ -547,6 +550,7 @@ def search_page(
         page=number,
         quotes=[(row, snippet(row.content, words, 400) if words else None) for row in quotes],
         articles=articles,
+        total=total,
         more=more,
         prev_href=_query_href("/", params, page=number - 1) if number > 1 else None,
         next_href=_query_href("/", params, page=number + 1) if more else None,

@@ -6,7 +6,8 @@
   "use strict";
   var box = document.getElementById("figure-chart");
   if (!box) { return; }
-  var COLOURS = ["#1b6ca8", "#c2410c", "#15803d", "#9333ea", "#b91c1c", "#0e7490", "#a16207", "#be185d", "#4d7c0f", "#475569"];
+  // Okabe-Ito, told apart also with the common colour blindnesses
+  var COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999933"];
   var DAY = 86400;
   var MAX_PAGES = 20;
 
@@ -41,7 +42,7 @@
   }
 
   function seconds(day) {
-    var t = Date.parse(day + "T12:00:00Z");
+    var t = Date.parse(day + "T00:00:00Z");
     return isNaN(t) ? null : t / 1000;
   }
 
@@ -74,7 +75,7 @@
       var key = s + "@" + it.date;
       var dup = taken[key] || 0;
       taken[key] = dup + 1;
-      points.push({ x: t + (s - names.length / 2) * 1800 + dup * 600, s: s, v: v, item: it });
+      points.push({ x: t + (s - (names.length - 1) / 2) * 5400 + dup * 1200, s: s, v: v, item: it });
     });
     if (!points.length) { return false; }
     points.sort(function (a, b) { return a.x - b.x; });
@@ -96,7 +97,8 @@
     var opts = {
       width: width,
       height: width < 500 ? 240 : 320,
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, max * 1.15 || 1]; } } },
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
+      scales: { x: { time: true, range: function (u, min, max) { return [min - DAY / 2, max + DAY / 2]; } }, y: { range: function (u, min, max) { return [0, max * 1.15 || 1]; } } },
       series: [{ label: "date", value: function (u, t) { return t === null ? "" : new Date(t * 1000).toISOString().slice(0, 10); } }].concat(names.map(function (name, i) {
         return {
           label: name,
