@@ -394,3 +394,27 @@ def test_an_unreachable_server_is_one_line_without_the_password() -> None:
 )
 def test_translate(sqlite: str, postgres: str) -> None:
     assert translate(sqlite) == postgres
+
+
+def test_a_nul_character_is_stored(db: str) -> None:
+    record = make_record("nul", "Zero\x00day", "Lena Varga")
+    with Store.open(db) as store:
+        assert store.put(record).value == "inserted"
+    with open_corpus(db) as corpus:
+        (quote,) = corpus.quotes()
+        out = io.StringIO()
+        corpus.export_jsonl(out)
+    assert quote.content in ("Zero\x00day", "Zero\ufffdday")  # PostgreSQL text holds no NUL
+    assert out.getvalue() == record.to_json() + "\n"
+
+
+def test_case_is_folded_for_ascii_letters_only_on_both(db: str) -> None:
+    with Store.open(db) as store:
+        store.put(make_record("doc", "Bonjour", "Émile Zola", outlet="Émile News"))
+    with open_corpus(db) as corpus:
+        assert len(corpus.quotes(outlet="ÉMILE NEWS")) == 1
+        assert corpus.quotes(outlet="émile news") == []
+        assert len(corpus.quotes(speaker="ÉMILE")) == 1
+        assert corpus.quotes(speaker="émile") == []
+        assert len(corpus.speakers(outlet="éMILE news")) == 0
+        assert len(corpus.speakers(outlet="ÉMILE news")) == 1

@@ -7,8 +7,8 @@ translation are chosen here, by the connection's backend:
 
 | what | SQLite | PostgreSQL |
 |---|---|---|
-| case-insensitive equality | ``x = :p COLLATE NOCASE`` | ``lower(x) = lower(:p)`` |
-| case-insensitive ``LIKE`` | ``LIKE`` (ASCII case) | ``ILIKE`` |
+| case-insensitive equality | ``x = :p COLLATE NOCASE`` | ``lower(x) = lower(:p COLLATE "C")`` |
+| case-insensitive ``LIKE`` | ``LIKE`` | ``ILIKE`` (on ``COLLATE "C"`` text) |
 | quote full text | FTS5 ``quotes_fts MATCH`` | ``search @@ websearch_to_tsquery('simple', ...)`` |
 | larger of two values | ``max(a, b)`` | ``greatest(a, b)`` |
 | a list of ids as one parameter | JSON text, ``json_each`` | an array, ``= ANY(...)`` |
@@ -34,6 +34,7 @@ __all__ = [
     "Connection",
     "Dialect",
     "dialect_of",
+    "stream",
     "table_exists",
 ]
 
@@ -59,7 +60,8 @@ class Dialect:
     def nocase_eq(self, column: str, param: str) -> str:
         """``column`` equals the parameter ``param`` (``:name``) in any case."""
         if self.postgres:
-            return f"lower({column}) = lower({param})"
+            # "C": lower() folds ASCII letters only, as NOCASE does (the columns are "C")
+            return f'lower({column}) = lower({param} COLLATE "C")'
         return f"{column} = {param} COLLATE NOCASE"
 
     def quotes_matching(self, alias: str, param: str) -> str:
@@ -89,6 +91,14 @@ POSTGRES = Dialect(name="postgresql", like="ILIKE", greatest="greatest")
 
 def dialect_of(conn: Connection | Any) -> Dialect:
     return POSTGRES if isinstance(conn, PgConnection) else SQLITE
+
+
+def stream(conn: Connection, sql: str) -> Any:
+    """A cursor over the rows of ``sql``, for results too large to hold in memory (SQLite
+    reads rows as they are asked for anyway; PostgreSQL needs a server-side cursor)."""
+    if isinstance(conn, PgConnection):
+        return conn.stream(sql)
+    return conn.execute(sql)
 
 
 def table_exists(conn: Connection, name: str) -> bool:

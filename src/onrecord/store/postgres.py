@@ -15,7 +15,10 @@ translates on the way:
   and a bare ``ANALYZE`` analyses the store's tables;
 - rows are tuples that can also be read by column name, like ``sqlite3.Row``;
 - psycopg errors become ``PostgresError`` (with the SQLSTATE), which the store turns
-  into one readable line as it does SQLite's.
+  into one readable line as it does SQLite's;
+- PostgreSQL text cannot hold NUL characters: a NUL in a string parameter is stored as
+  U+FFFD (one character for one, so offsets stay right; the ``record`` JSON has it
+  escaped, so JSONL exports keep it).
 
 What cannot be translated word for word (full text, JSON, ``COLLATE NOCASE``,
 ``LIKE``'s case) is chosen by ``dialect.Dialect``; the schema is ``SCHEMA`` below, one
@@ -34,6 +37,7 @@ from __future__ import annotations
 import functools
 import re
 import urllib.parse
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +59,8 @@ __all__ = [
 LOCK_TIMEOUT_MS = 5000
 #: Seconds to wait for a connection to the server.
 CONNECT_TIMEOUT = 10
+#: Rows fetched at a time by ``PgConnection.stream`` (exports).
+STREAM_ROWS = 1000
 
 
 def is_postgres_url(path: str) -> bool:
@@ -187,9 +193,17 @@ def _wrap(exc: Exception) -> PostgresError:
 class PgCursor:
     """The part of ``sqlite3.Cursor`` the store uses, over a psycopg cursor."""
 
-    def __init__(self, conn: PgConnection) -> None:
+    def __init__(self, conn: PgConnection, *, server_side: bool = False) -> None:
         self._conn = conn
-        self._cursor: psycopg.Cursor[Any] = conn.raw.cursor()
+        self._cursor: psycopg.Cursor[Any] | psycopg.ServerCursor[Any]
+        if server_side:
+            # rows are fetched as they are read (WITH HOLD: the transaction that made
+            # it, in autocommit mode, ends at once)
+            cursor = conn.raw.cursor(name=f"onrecord_{uuid.uuid4().hex}", withhold=True)
+            cursor.itersize = STREAM_ROWS
+            self._cursor = cursor
+        else:
+            self._cursor = conn.raw.cursor()
         self.row_factory: Any = None  # rows can always be read by name
 
     def execute(self, sql: str, params: Any = ()) -> PgCursor:
@@ -277,6 +291,11 @@ class PgConnection:
     def executemany(self, sql: str, seq: Iterable[Any]) -> PgCursor:
         return self.cursor().executemany(sql, seq)
 
+    def stream(self, sql: str, params: Any = ()) -> PgCursor:
+        """``execute`` for a large result: its rows are fetched from the server as they
+        are read, ``STREAM_ROWS`` at a time, not all at once."""
+        return PgCursor(self, server_side=True).execute(sql, params)
+
     @property
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
@@ -289,6 +308,21 @@ class PgConnection:
 
     def close(self) -> None:
         self.raw.close()
+
+
+@functools.lru_cache(maxsize=1)
+def _nul_safe_dumpers() -> tuple[type[Any], type[Any]]:
+    from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
+
+    class Text(StrDumperUnknown):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", "\ufffd") if "\x00" in obj else obj)
+
+    class Binary(StrBinaryDumper):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", "\ufffd") if "\x00" in obj else obj)
+
+    return Text, Binary
 
 
 def connect_postgres(url: str, *, readonly: bool = False) -> PgConnection:
@@ -306,6 +340,9 @@ def connect_postgres(url: str, *, readonly: bool = False) -> PgConnection:
         )
     except psycopg.Error as exc:
         raise _wrap(exc) from exc
+    text, binary = _nul_safe_dumpers()
+    raw.adapters.register_dumper(str, binary)
+    raw.adapters.register_dumper(str, text)  # the last one is the default, as in psycopg
     conn = PgConnection(raw, url)
     try:
         conn.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_MS)}")

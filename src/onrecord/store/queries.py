@@ -17,10 +17,11 @@ from typing import IO, Any
 
 from ..errors import OnrecordError
 from .db import StoreError, connect, store_error
-from .dialect import DB_ERRORS, Connection, dialect_of, table_exists
+from .dialect import DB_ERRORS, Connection, dialect_of, stream, table_exists
 from .entities import CorpusEntity
 from .figures import By, Figures, find_figures
 from .migrations import pending_migrations
+from .postgres import display_url, is_postgres_url
 
 __all__ = [
     "EXPORT_TABLES",
@@ -324,7 +325,7 @@ class Corpus:
     def records(self) -> Iterator[str]:
         """The stored records as JSON lines (the output contract of ``onrecord analyze``)."""
         try:
-            cursor = self.conn.execute("SELECT record FROM documents ORDER BY pk")
+            cursor = stream(self.conn, "SELECT record FROM documents ORDER BY pk")
             for (record,) in cursor:
                 yield str(record)
         except DB_ERRORS as exc:
@@ -351,7 +352,7 @@ class Corpus:
         else:
             sql = f"SELECT * FROM {table} ORDER BY pk"  # table: one of EXPORT_TABLES
         try:
-            cursor = self.conn.execute(sql)
+            cursor = stream(self.conn, sql)
         except DB_ERRORS as exc:
             raise store_error(exc, self.path) from exc
         columns = [d[0] for d in cursor.description]
@@ -478,6 +479,7 @@ def open_corpus(path: str | os.PathLike[str] = "onrecord.db") -> Corpus:
     """
     where = os.fspath(path)
     conn = connect(where, readonly=True)
+    shown = display_url(where) if is_postgres_url(where) else where
     try:
         has_quotes = table_exists(conn, "quotes")
     except DB_ERRORS as exc:
@@ -485,15 +487,15 @@ def open_corpus(path: str | os.PathLike[str] = "onrecord.db") -> Corpus:
         raise store_error(exc, where) from exc
     if not has_quotes:
         conn.close()
-        raise StoreError(f"{where}: not an onrecord corpus (no quotes table)")
+        raise StoreError(f"{shown}: not an onrecord corpus (no quotes table)")
     try:
         pending = pending_migrations(conn)
     except OnrecordError as exc:
         conn.close()
-        raise StoreError(f"{where}: {exc.message}") from exc
+        raise StoreError(f"{shown}: {exc.message}") from exc
     if pending:
         conn.close()
         raise StoreError(
-            f"{where}: made by an older onrecord; run `onrecord ingest` on it once to upgrade"
+            f"{shown}: made by an older onrecord; run `onrecord ingest` on it once to upgrade"
         )
     return Corpus(conn, where)
