@@ -249,6 +249,29 @@ def test_figure_chart_shows_an_error_when_the_fetch_fails(web: Callable[..., Pag
     assert "Could not load the chart data" in alert.inner_text()
 
 
+def test_hostile_article_runs_nothing(web: Callable[..., Page]) -> None:
+    from .conftest import BREAKOUT, HOSTILE_FILE
+
+    tab = web()
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.page.on("dialog", on_dialog)
+    page = tab.goto(f"/articles/{quote(HOSTILE_FILE)}")
+    assert page.locator("article img, article script, article a[href^='javascript']").count() == 0
+    assert "<script>alert(1)</script>" in page.locator(".article-text").inner_text()
+    page.locator("mark.q").first.click()
+    page.locator("#quote-panel .quote-card").wait_for()
+    tab.goto("/?q=script")
+    tab.goto(f"/?q={quote(BREAKOUT)}&speaker={quote(BREAKOUT)}")
+    assert not dialogs, dialogs
+    assert page.locator("img").count() == 0
+    assert not tab.errors, tab.errors
+
+
 def test_narrow_screen(web: Callable[..., Page]) -> None:
     tab = web(width=375, height=740)
     for name, path in (

@@ -27,12 +27,12 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from ..errors import OnrecordError
-from ..store import Corpus
+from ..store import Corpus, CorpusEntity
 from ..store.db import StoreError
 from ..store.queries import QuoteRow, fts_query
 from ..types import Record
 from .deps import get_corpus
-from .queries import quote_page
+from .queries import entity_key, quote_page
 
 __all__ = [
     "PALETTE_SIZE",
@@ -597,6 +597,29 @@ def article_page(request: Request, document_id: str, corpus: CorpusDep) -> HTMLR
 # --- speaker -------------------------------------------------------------------------------
 
 
+#: A speaker page reads at most this many quotes per spelling of the name.
+SPEAKER_MAX_QUOTES = 20_000
+_entities: dict[str, tuple[tuple[int, int], dict[str, CorpusEntity]]] = {}
+
+
+def _entity_index(corpus: Corpus) -> dict[str, CorpusEntity]:
+    """Corpus entities by their name and by each variant (any case), the name winning;
+    computed again only when the corpus's entities change."""
+    key = entity_key(corpus)
+    cached = _entities.get(corpus.path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    index: dict[str, CorpusEntity] = {}
+    entities = corpus.corpus_entities()
+    for entity in entities:  # most documents first: the first one keeps a shared variant
+        for variant in entity.variants:
+            index.setdefault(variant.casefold(), entity)
+    for entity in entities:
+        index[entity.name.casefold()] = entity
+    _entities[corpus.path] = (key, index)
+    return index
+
+
 @router.get("/speakers/{name:path}", response_class=HTMLResponse)
 def speaker_page(
     request: Request,
@@ -604,25 +627,16 @@ def speaker_page(
     corpus: CorpusDep,
     page: str | None = None,
 ) -> HTMLResponse:
-    name = name.strip()
-    key = name.casefold()
-    entity = None
-    if name:
-        for candidate in corpus.corpus_entities():
-            if candidate.name.casefold() == key:
-                entity = candidate
-                break
-        if entity is None:
-            for candidate in corpus.corpus_entities():
-                if key in {v.casefold() for v in candidate.variants}:
-                    entity = candidate
-                    break
-    names = {name.casefold()} | ({v.casefold() for v in entity.variants} if entity else set())
+    name = name.strip()[:300]
+    entity = _entity_index(corpus).get(name.casefold()) if name else None
+    names = {name} | (set(entity.variants) if entity else set())
     rows: dict[tuple[str, str], QuoteRow] = {}
     for variant in sorted(names):
-        for row in corpus.quotes(speaker=variant):
-            if row.speaker_name and row.speaker_name.casefold() in names:
-                rows[(row.document_id, row.quote_id)] = row
+        if variant:
+            _, found = quote_page(
+                corpus, speaker=variant, exact_speaker=True, limit=SPEAKER_MAX_QUOTES
+            )
+            rows.update(((row.document_id, row.quote_id), row) for row in found)
     if not rows and entity is None:
         return not_found(request, "No quotes and no entity of this name in the corpus.")
     ordered = sorted(
