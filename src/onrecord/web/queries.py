@@ -6,6 +6,7 @@ pieces is the choice among fixed clauses.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ __all__ = [
     "quote_page",
     "record_json",
     "speaker_detail",
+    "speaker_names",
     "speaker_total",
 ]
 
@@ -59,6 +61,66 @@ def _rows(corpus: Corpus, sql: str, params: dict[str, Any]) -> list[sqlite3.Row]
         raise store_error(exc, corpus.path) from exc
 
 
+#: Counts of recent filters, while the corpus stays the same: paging through one list
+#: counts it once.
+_COUNTS_KEPT = 512
+_counts: dict[tuple[Any, ...], int] = {}
+_counts_lock = threading.Lock()
+
+
+def _version(corpus: Corpus) -> tuple[int, int]:
+    """Changes when a document or a quote is stored (each gets a new, larger pk)."""
+    row = _rows(
+        corpus,
+        "SELECT (SELECT coalesce(max(pk), 0) FROM documents),"
+        " (SELECT coalesce(max(pk), 0) FROM quotes)",
+        {},
+    )[0]
+    return int(row[0]), int(row[1])
+
+
+def _count(corpus: Corpus, sql: str, params: dict[str, Any]) -> int:
+    key = (corpus.path, _version(corpus), sql, tuple(sorted(params.items())))
+    with _counts_lock:
+        if key in _counts:
+            return _counts[key]
+    total = int(_rows(corpus, sql, params)[0][0])
+    with _counts_lock:
+        if len(_counts) >= _COUNTS_KEPT:
+            _counts.pop(next(iter(_counts)))
+        _counts[key] = total
+    return total
+
+
+_outlets_cache: dict[str, tuple[tuple[int, int], list[str]]] = {}
+
+
+def _outlet_clause(corpus: Corpus, outlet: str, params: dict[str, Any]) -> str:
+    """``d.outlet`` is ``outlet`` in any case, through the outlet index: the stored
+    spellings that match, found in the (short) list of outlets."""
+    version = _version(corpus)
+    with _counts_lock:
+        cached = _outlets_cache.get(corpus.path)
+    if cached is None or cached[0] != version:
+        names = [
+            str(row[0])
+            for row in _rows(
+                corpus, "SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL", {}
+            )
+        ]
+        with _counts_lock:
+            _outlets_cache[corpus.path] = (version, names)
+    else:
+        names = cached[1]
+    # SQLite's NOCASE folds ASCII letters only; so does this
+    wanted = outlet.encode("utf-8").lower()
+    matching = [n for n in names if n.encode("utf-8").lower() == wanted]
+    if not matching:
+        return "0"
+    params.update({f"o{i}": name for i, name in enumerate(matching)})
+    return "d.outlet IN (" + ", ".join(f":o{i}" for i in range(len(matching))) + ")"
+
+
 def _like(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -74,13 +136,12 @@ def article_page(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[int, list[ArticleRow]]:
-    """Articles, newest first, and how many match. ``q``: words in the title or text
-    (FTS5, every word; "double quotes" for a phrase)."""
+    """Articles, newest first (no date last), and how many match. ``q``: words in the
+    title or text (FTS5, every word; "double quotes" for a phrase)."""
     where: list[str] = []
     params: dict[str, Any] = {}
     if outlet is not None:
-        where.append("d.outlet = :outlet COLLATE NOCASE")
-        params["outlet"] = outlet
+        where.append(_outlet_clause(corpus, outlet, params))
     if since is not None:
         where.append("d.published >= :since")
         params["since"] = since
@@ -91,14 +152,26 @@ def article_page(
         where.append("d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match)")
         params["match"] = fts_query(q)
     clause = " WHERE " + " AND ".join(where) if where else ""
-    total = int(_rows(corpus, "SELECT count(*) FROM documents d" + clause, params)[0][0])
+    if q is not None and len(where) == 1:
+        total = _count(
+            corpus,
+            "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :match",
+            params,
+        )
+    else:
+        total = _count(corpus, "SELECT count(*) FROM documents d" + clause, params)
+    if offset >= total:
+        return total, []
+    # NULLs sort last in DESC order: the published index gives the order, and the counts
+    # are worked out for the page only
     rows = _rows(
         corpus,
-        "SELECT d.id, d.title, d.outlet, d.url, d.published, d.language,"
-        " (SELECT count(*) FROM quotes q WHERE q.document_id = d.id) AS quotes,"
-        " (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS claims"
-        " FROM documents d" + clause + " ORDER BY d.published IS NULL, d.published DESC, d.pk DESC"
-        " LIMIT :limit OFFSET :offset",
+        "SELECT p.id, p.title, p.outlet, p.url, p.published, p.language,"
+        " (SELECT count(*) FROM quotes q WHERE q.document_id = p.id),"
+        " (SELECT count(*) FROM claims c WHERE c.document_id = p.id)"
+        " FROM (SELECT d.pk, d.id, d.title, d.outlet, d.url, d.published, d.language"
+        " FROM documents d" + clause + " ORDER BY d.published DESC, d.pk DESC"
+        " LIMIT :limit OFFSET :offset) p ORDER BY p.published DESC, p.pk DESC",
         {**params, "limit": limit, "offset": offset},
     )
     return total, [ArticleRow(*row) for row in rows]
@@ -108,6 +181,36 @@ def record_json(corpus: Corpus, document_id: str) -> str | None:
     """The stored record of one document (the output contract), or None."""
     rows = _rows(corpus, "SELECT record FROM documents WHERE id = :id", {"id": document_id})
     return str(rows[0][0]) if rows else None
+
+
+#: A speaker fragment matching more names than this is looked up with LIKE instead.
+_MAX_NAMES = 2000
+#: With at least this many matches, a page is read in date order, document by document,
+#: rather than by sorting every match.
+_DATE_ORDER_FROM = 1000
+
+_names_cache: dict[str, tuple[int, list[str]]] = {}
+_names_lock = threading.Lock()
+
+
+def speaker_names(corpus: Corpus) -> list[str]:
+    """The distinct speaker names, cached until a quote is added."""
+    top = int(_rows(corpus, "SELECT coalesce(max(pk), 0) FROM quotes", {})[0][0])
+    with _names_lock:
+        cached = _names_cache.get(corpus.path)
+        if cached is not None and cached[0] == top:
+            return cached[1]
+    names = [
+        str(row[0])
+        for row in _rows(
+            corpus,
+            "SELECT DISTINCT speaker_name FROM quotes WHERE speaker_name IS NOT NULL",
+            {},
+        )
+    ]
+    with _names_lock:
+        _names_cache[corpus.path] = (top, names)
+    return names
 
 
 def quote_page(
@@ -125,44 +228,72 @@ def quote_page(
 ) -> tuple[int, list[QuoteRow]]:
     """Quotes, newest first (as ``Corpus.quotes``, with the same filters), and how many
     match. ``exact_speaker``: ``speaker`` is the whole name (any case), not a part."""
-    where: list[str] = []
+    quote_where: list[str] = []
+    doc_where: list[str] = []
     params: dict[str, Any] = {}
     if speaker is not None:
         if exact_speaker:
-            where.append("q.speaker_name = :speaker COLLATE NOCASE")
+            quote_where.append("q.speaker_name = :speaker COLLATE NOCASE")
             params["speaker"] = speaker
         else:
-            where.append("q.speaker_name LIKE :speaker ESCAPE '\\'")
-            params["speaker"] = _like(speaker)
-    if outlet is not None:
-        where.append("d.outlet = :outlet COLLATE NOCASE")
-        params["outlet"] = outlet
-    if since is not None:
-        where.append("d.published >= :since")
-        params["since"] = since
-    if until is not None:
-        where.append("d.published <= :until")
-        params["until"] = until
+            folded = speaker.casefold()
+            names = [n for n in speaker_names(corpus) if folded in n.casefold()]
+            if not names:
+                return 0, []
+            if len(names) <= _MAX_NAMES:
+                marks = ", ".join(f":n{i}" for i in range(len(names)))
+                quote_where.append(f"q.speaker_name IN ({marks})")
+                params.update({f"n{i}": name for i, name in enumerate(names)})
+            else:
+                quote_where.append("q.speaker_name LIKE :speaker ESCAPE '\\'")
+                params["speaker"] = _like(speaker)
     if kind is not None:
-        where.append("q.kind = :kind")
+        quote_where.append("q.kind = :kind")
         params["kind"] = kind
     if contains is not None:
-        where.append("q.pk IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :match)")
+        quote_where.append("q.pk IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :match)")
         params["match"] = fts_query(contains)
+    if outlet is not None:
+        doc_where.append(_outlet_clause(corpus, outlet, params))
+    if since is not None:
+        doc_where.append("d.published >= :since")
+        params["since"] = since
+    if until is not None:
+        doc_where.append("d.published <= :until")
+        params["until"] = until
+    where = quote_where + doc_where
     clause = " WHERE " + " AND ".join(where) if where else ""
-    join = " FROM quotes q JOIN documents d ON d.id = q.document_id"
-    total = int(_rows(corpus, "SELECT count(*)" + join + clause, params)[0][0])
+    if contains is not None and len(quote_where) == 1 and not doc_where:
+        total = _count(
+            corpus,
+            "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH :match",
+            {"match": params["match"]},
+        )
+    elif doc_where:
+        total = _count(
+            corpus,
+            "SELECT count(*) FROM quotes q JOIN documents d ON d.id = q.document_id" + clause,
+            params,
+        )
+    else:
+        total = _count(corpus, "SELECT count(*) FROM quotes q" + clause, params)
+    if offset >= total:
+        return total, []
     columns = ", ".join(
         f"d.{c}" if c in ("outlet", "published", "title", "url") else f"q.{c}"
         for c in QUOTE_COLUMNS
     )
+    # many matches: walk the documents in date order (the published index) and stop at the
+    # page; few: find them by their own index and sort them
+    join = (
+        " FROM documents d CROSS JOIN quotes q ON q.document_id = d.id"
+        if total >= _DATE_ORDER_FROM
+        else " FROM quotes q JOIN documents d ON d.id = q.document_id"
+    )
     rows = _rows(
         corpus,
-        f"SELECT {columns}"
-        + join
-        + clause
-        + " ORDER BY d.published IS NULL, d.published DESC, q.document_id, q.content_start, q.pk"
-        " LIMIT :limit OFFSET :offset",
+        f"SELECT {columns}" + join + clause + " ORDER BY d.published DESC, d.pk DESC,"
+        " q.content_start, q.pk LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     )
     return total, [QuoteRow(*row) for row in rows]
