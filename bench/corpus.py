@@ -698,6 +698,7 @@ class Latency:
     p50_ms: float
     p95_ms: float
     max_ms: float
+    cpu_p95_ms: float  # CPU time of this thread: what the query costs, whatever the load
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -745,11 +746,12 @@ def query_latencies(db: Path, *, runs: int = 60, seed: int = 11) -> list[Latency
         result = []
         for kind, call in kinds.items():
             call()  # warm-up, not counted
-            times, sizes = [], []
+            times, cpu, sizes = [], [], []
             for _ in range(runs):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.thread_time()
                 rows = call()
                 times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.thread_time() - cpu_started) * 1000)
                 sizes.append(len(rows))
             result.append(
                 Latency(
@@ -759,6 +761,7 @@ def query_latencies(db: Path, *, runs: int = 60, seed: int = 11) -> list[Latency
                     _percentile(times, 0.5),
                     _percentile(times, 0.95),
                     max(times),
+                    _percentile(cpu, 0.95),
                 )
             )
     return result
@@ -1004,19 +1007,19 @@ def format_report(
         "after one warm-up, parameters drawn at random; `quotes` with `limit=100` (a page), "
         "`speakers` with `limit=50`:",
         "",
-        "| query | rows (mean) | p50 ms | p95 ms | max ms |",
-        "|---|---|---|---|---|",
+        *latency_table(latencies),
     ]
-    for lat in latencies:
-        lines.append(
-            f"| {lat.kind} | {lat.rows:.0f} | {lat.p50_ms:.1f} | {lat.p95_ms:.1f} | "
-            f"{lat.max_ms:.1f} |"
-        )
     slow = [lat.kind for lat in latencies if lat.p95_ms >= QUERY_TARGET_MS]
     lines += [
         "",
         f"- p95 under {QUERY_TARGET_MS:.0f} ms: "
-        + ("**all kinds**" if not slow else "all but " + ", ".join(slow)),
+        + ("**all kinds**" if not slow else "all but " + ", ".join(slow))
+        + "; in CPU time (this thread's, which other jobs on the machine do not inflate): "
+        + (
+            "**all kinds**"
+            if not (slow_cpu := [x.kind for x in latencies if x.cpu_p95_ms >= QUERY_TARGET_MS])
+            else "all but " + ", ".join(slow_cpu)
+        ),
         "",
     ]
     if polnear is None:
@@ -1060,6 +1063,19 @@ def format_report(
     return "\n".join(lines)
 
 
+def latency_table(latencies: Sequence[Latency]) -> list[str]:
+    lines = [
+        "| query | rows (mean) | p50 ms | p95 ms | max ms | p95 CPU ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for lat in latencies:
+        lines.append(
+            f"| {lat.kind} | {lat.rows:.0f} | {lat.p50_ms:.1f} | {lat.p95_ms:.1f} | "
+            f"{lat.max_ms:.1f} | {lat.cpu_p95_ms:.1f} |"
+        )
+    return lines
+
+
 def write_docs(report: str, path: Path = BENCHMARK_DOC) -> None:
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark\n"
     path.write_text(
@@ -1097,7 +1113,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=True,
         help="rewrite the results in docs/BENCHMARK.md (default)",
     )
+    parser.add_argument(
+        "--queries-on",
+        type=Path,
+        default=None,
+        help="only time the queries on this corpus database and print the table",
+    )
     args = parser.parse_args(argv)
+    if args.queries_on is not None:
+        print("\n".join(latency_table(query_latencies(args.queries_on, runs=max(args.runs, 50)))))
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="onrecord-bench-corpus-") as tmp:
         workdir = args.keep or Path(tmp)
