@@ -418,3 +418,16 @@ def test_case_is_folded_for_ascii_letters_only_on_both(db: str) -> None:
         assert corpus.quotes(speaker="émile") == []
         assert len(corpus.speakers(outlet="éMILE news")) == 0
         assert len(corpus.speakers(outlet="ÉMILE news")) == 1
+
+
+def test_one_writer_at_a_time(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.store import postgres
+
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 200)
+    with Store.open(pg_url) as first, Store.open(pg_url) as second:
+        first.conn.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StoreError, match="locked by another process"):
+            second.put(make_record("doc", "Waited", "Lena Varga"))
+        first.conn.execute("ROLLBACK")
+        assert second.put(make_record("doc", "Waited", "Lena Varga")).value == "inserted"
+        assert not second.conn.in_transaction

@@ -100,6 +100,7 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bCROSS JOIN(?=\s+\w+(?:\s+(?:AS\s+)?(?!ON\b)\w+)?\s+ON\b)"), "JOIN"),
 ]
 _INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
+_BEGIN_LOCKED = "BEGIN; SELECT pg_advisory_xact_lock(hashtext('onrecord:' || current_schema()))"
 #: The tables a bare ``ANALYZE`` analyses (the whole database would be every schema's).
 _ANALYZE = "ANALYZE documents, quotes, entities, claims, syndication, syndication_quotes"
 
@@ -282,10 +283,15 @@ class PgConnection:
         if sql.strip().upper() == "BEGIN IMMEDIATE":
             # one writer at a time, as SQLite's write lock: a transaction-scoped advisory
             # lock of this schema (waits at most LOCK_TIMEOUT_MS, then "lock timeout")
-            cursor = self.cursor().execute("BEGIN")
-            return cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext('onrecord:' || current_schema()))"
-            )
+            import psycopg
+
+            cursor = self.cursor()
+            try:
+                # one round trip: several statements are allowed without parameters
+                cursor._cursor.execute(_BEGIN_LOCKED)
+            except psycopg.Error as exc:
+                raise _wrap(exc) from exc
+            return cursor
         return self.cursor().execute(sql, params)
 
     def executemany(self, sql: str, seq: Iterable[Any]) -> PgCursor:
