@@ -1371,6 +1371,10 @@ def frame_candidates(doc: Doc, tok: Token, in_quote: list[int]) -> list[FrameCan
                 a.dep_ == "aux" and a.lower_ == "to" for a in child.children
             ):
                 frame, content_root, cue_end = "nacl", child, tok
+            elif child.dep_ in {"acl", "ccomp", "relcl"} and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in child.children
+            ):
+                frame, content_root, cue_end = "nthat", child, tok  # "the claim that …"
             else:
                 continue
             if _names_an_utterance(content_root):
