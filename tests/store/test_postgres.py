@@ -431,3 +431,68 @@ def test_one_writer_at_a_time(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> N
         first.conn.execute("ROLLBACK")
         assert second.put(make_record("doc", "Waited", "Lena Varga")).value == "inserted"
         assert not second.conn.in_transaction
+
+
+def _grouping(db: str) -> tuple[list[Any], list[Any], list[Any]]:
+    from onrecord.store.syndication import groups
+
+    with open_corpus(db) as corpus:
+        return groups(corpus.conn), corpus.speakers(), corpus.outlets()
+
+
+def test_syndication_groups_and_updates_are_the_same_on_both(pg_url: str, tmp_path: Path) -> None:
+    from onrecord.store.syndication import index_pending
+
+    from .test_syndication import article, story
+
+    base = story(10)
+    first = [
+        article("wire", base, headline="Dam gives way", published="2024-03-04"),
+        article("copy", base, headline="Flood hits valley", outlet="Meridian Times"),
+        article("trimmed", base[:-1], headline="Dam gives way", outlet="Northgate Daily"),
+        article("other", story(11), headline="Dam gives way", outlet="Coastline Radio"),
+    ]
+    # the copy is rewritten into a story of its own, and the other one into a copy
+    second = [
+        article("copy", story(12), headline="New", outlet="Meridian Times", pipeline="v2"),
+        article("other", base, headline="Now a copy", outlet="Coastline Radio", pipeline="v2"),
+    ]
+    results = []
+    for db in (os.fspath(tmp_path / "onrecord.db"), pg_url):
+        with Store.open(db) as store:
+            for record in first:
+                store.put(record)
+            index_pending(store)
+            before = _grouping(db)
+            for record in second:
+                assert store.put(record, replace=True).value == "updated"
+            index_pending(store)
+        results.append((before, _grouping(db)))
+    assert results[1] == results[0]
+    (before_groups, _, _), (after_groups, _, _) = results[0]
+    assert [g.documents for g in before_groups] == [3]
+    assert [sorted([g.origin_id, *g.copies]) for g in after_groups] == [
+        ["other", "trimmed", "wire"]
+    ]
+
+
+def test_every_postgres_table_and_column_is_documented(pg_url: str) -> None:
+    text = (ROOT / "docs" / "CORPUS.md").read_text(encoding="utf-8")
+    Store.open(pg_url).close()
+    with open_corpus(pg_url) as corpus:
+        rows = corpus.conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        ).fetchall()
+    assert rows
+    for table, column in rows:
+        assert f"`{table}`" in text, table
+        assert f"`{column}`" in text or f"`{table}.{column}`" in text, (table, column)
+
+
+def test_onrecord_db_may_hold_a_url(pg_url: str) -> None:
+    with Store.open(pg_url) as store:
+        store.put(make_record("doc", "From the environment", "Lena Varga"))
+    result = runner.invoke(_app(), ["speakers", "--format", "jsonl"], env={"ONRECORD_DB": pg_url})
+    assert result.exit_code == 0, result.stderr
+    assert '"name": "Lena Varga"' in result.stdout
