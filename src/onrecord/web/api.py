@@ -305,21 +305,9 @@ def _quote_item(row: QuoteRow) -> QuoteItem:
     return QuoteItem(**row.as_dict())
 
 
-_entity_cache: dict[str, tuple[tuple[int, int], list[CorpusEntity]]] = {}
-_entity_lock = threading.Lock()
-
-
 def _entities(corpus: Corpus) -> list[CorpusEntity]:
-    """The corpus entities, cached until the document entities change."""
-    key = queries.entity_key(corpus)
-    with _entity_lock:
-        cached = _entity_cache.get(corpus.path)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-    entities = corpus.corpus_entities()
-    with _entity_lock:
-        _entity_cache[corpus.path] = (key, entities)
-    return entities
+    """The corpus entities, remembered while the corpus is unchanged."""
+    return queries.memo(corpus, "entities", (), corpus.corpus_entities)
 
 
 def _entity_for(entities: Sequence[CorpusEntity], name: str) -> CorpusEntity | None:
@@ -450,7 +438,12 @@ def list_speakers(
 ) -> SpeakerPage:
     total = queries.speaker_total(corpus, outlet=outlet, all_copies=all_copies)
     rows = (
-        corpus.speakers(outlet=outlet, limit=offset + limit, all_copies=all_copies)[offset:]
+        queries.memo(
+            corpus,
+            "speakers",
+            (outlet, offset + limit, all_copies),
+            lambda: corpus.speakers(outlet=outlet, limit=offset + limit, all_copies=all_copies),
+        )[offset:]
         if offset < total
         else []
     )
@@ -521,7 +514,9 @@ def list_outlets(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> OutletPage:
-    rows = corpus.outlets(all_copies=all_copies)
+    rows = queries.memo(
+        corpus, "outlets", (all_copies,), lambda: corpus.outlets(all_copies=all_copies)
+    )
     return OutletPage(
         total=len(rows),
         limit=limit,
@@ -562,14 +557,19 @@ def get_figures(
     offset: Offset = 0,
 ) -> FiguresOut:
     try:
-        found = corpus.figures(
-            term,
-            outlet=outlet,
-            since=_day(since),
-            until=_day(until),
-            by=by,
-            window=window,
-            exact=exact,
+        found = queries.memo(
+            corpus,
+            "figures",
+            (term, outlet, since, until, by, window, exact),
+            lambda: corpus.figures(
+                term,
+                outlet=outlet,
+                since=_day(since),
+                until=_day(until),
+                by=by,
+                window=window,
+                exact=exact,
+            ),
         )
     except StoreError as exc:
         if "no word to look for" not in exc.message:

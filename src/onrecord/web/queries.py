@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..store import Corpus
 from ..store.db import store_error
 from ..store.queries import QUOTE_COLUMNS, QuoteRow, fts_query
+
+T = TypeVar("T")
 
 __all__ = [
     "ArticleRow",
     "SpeakerDetail",
     "article_page",
     "entity_key",
+    "memo",
     "quote_page",
     "record_json",
     "speaker_detail",
@@ -77,6 +81,27 @@ def _version(corpus: Corpus) -> tuple[int, int]:
         {},
     )[0]
     return int(row[0]), int(row[1])
+
+
+_memo: dict[tuple[Any, ...], Any] = {}
+#: Results of the costlier reads (outlets, speaker lists, figures, corpus entities) kept
+_MEMO_KEPT = 64
+
+
+def memo(corpus: Corpus, name: str, args: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, remembered while the corpus is unchanged (no document or quote
+    stored since): the server is read-only, so the same question has the same answer."""
+    key = (corpus.path, _version(corpus), name, args)
+    with _counts_lock:
+        if key in _memo:
+            value: T = _memo[key]
+            return value
+    value = compute()
+    with _counts_lock:
+        while len(_memo) >= _MEMO_KEPT:
+            _memo.pop(next(iter(_memo)))
+        _memo[key] = value
+    return value
 
 
 def _count(corpus: Corpus, sql: str, params: dict[str, Any]) -> int:
@@ -232,21 +257,20 @@ def quote_page(
     doc_where: list[str] = []
     params: dict[str, Any] = {}
     if speaker is not None:
+        folded = speaker.casefold()
         if exact_speaker:
-            quote_where.append("q.speaker_name = :speaker COLLATE NOCASE")
-            params["speaker"] = speaker
+            names = [n for n in speaker_names(corpus) if n.casefold() == folded]
         else:
-            folded = speaker.casefold()
             names = [n for n in speaker_names(corpus) if folded in n.casefold()]
-            if not names:
-                return 0, []
-            if len(names) <= _MAX_NAMES:
-                marks = ", ".join(f":n{i}" for i in range(len(names)))
-                quote_where.append(f"q.speaker_name IN ({marks})")
-                params.update({f"n{i}": name for i, name in enumerate(names)})
-            else:
-                quote_where.append("q.speaker_name LIKE :speaker ESCAPE '\\'")
-                params["speaker"] = _like(speaker)
+        if not names:
+            return 0, []
+        if len(names) <= _MAX_NAMES:
+            marks = ", ".join(f":n{i}" for i in range(len(names)))
+            quote_where.append(f"q.speaker_name IN ({marks})")
+            params.update({f"n{i}": name for i, name in enumerate(names)})
+        else:
+            quote_where.append("q.speaker_name LIKE :speaker ESCAPE '\\'")
+            params["speaker"] = _like(speaker)
     if kind is not None:
         quote_where.append("q.kind = :kind")
         params["kind"] = kind
@@ -313,7 +337,7 @@ def speaker_total(corpus: Corpus, *, outlet: str | None = None, all_copies: bool
         + where
         + " GROUP BY speaker_name, speaker_type)"
     )
-    return int(_rows(corpus, sql, params)[0][0])
+    return _count(corpus, sql, params)
 
 
 def speaker_detail(corpus: Corpus, name: str) -> SpeakerDetail | None:
@@ -351,39 +375,44 @@ def speaker_detail(corpus: Corpus, name: str) -> SpeakerDetail | None:
         by_outlet[label] = by_outlet.get(label, 0) + int(row[2])
         if row[1] is not None:
             types.add(str(row[1]))
-    summary = _rows(
+    documents = _count(
         corpus,
-        "SELECT count(*), count(DISTINCT s.document_pk), min(d.published), max(d.published)" + base,
+        "SELECT count(DISTINCT document_pk) FROM syndication_quotes"
+        " WHERE speaker_name = :name AND copy = 0",
         params,
-    )[0]
-    timeline = [
-        (row[0], int(row[1]))
-        for row in _rows(
-            corpus,
-            "SELECT d.published, count(*)" + base + " GROUP BY 1 ORDER BY d.published IS NULL, 1",
-            params,
-        )
-    ]
-    kinds = {
-        str(row[0]): int(row[1])
-        for row in _rows(
-            corpus, "SELECT q.kind, count(*)" + base + " GROUP BY 1 ORDER BY 1", params
-        )
-    }
+    )
+    per_day: dict[str | None, int] = {}
+    kinds: dict[str, int] = {}
+    for day, kind, n in _rows(
+        corpus, "SELECT d.published, q.kind, count(*)" + base + " GROUP BY 1, 2", params
+    ):
+        per_day[day] = per_day.get(day, 0) + int(n)
+        kinds[str(kind)] = kinds.get(str(kind), 0) + int(n)
+    days = sorted(d for d in per_day if d is not None)
+    timeline: list[tuple[str | None, int]] = [(d, per_day[d]) for d in days]
+    if None in per_day:
+        timeline.append((None, per_day[None]))
     return SpeakerDetail(
         name=canonical,
         types=sorted(types),
-        quotes=int(summary[0]),
-        documents=int(summary[1]),
-        first_published=summary[2],
-        last_published=summary[3],
+        quotes=sum(per_day.values()),
+        documents=documents,
+        first_published=days[0] if days else None,
+        last_published=days[-1] if days else None,
         by_outlet=dict(sorted(by_outlet.items(), key=lambda kv: (-kv[1], kv[0]))),
         timeline=timeline,
-        kinds=kinds,
+        kinds=dict(sorted(kinds.items())),
     )
 
 
 def entity_key(corpus: Corpus) -> tuple[int, int]:
-    """Changes when the document entities change (the corpus entities are linked anew)."""
-    row = _rows(corpus, "SELECT count(*), coalesce(max(pk), 0) FROM entities", {})[0]
+    """Changes when the document entities change (the corpus entities are linked anew):
+    the largest pk of ``entities`` and of ``documents`` (a new or re-analysed document
+    stores its entities anew, under new pks)."""
+    row = _rows(
+        corpus,
+        "SELECT (SELECT coalesce(max(pk), 0) FROM entities),"
+        " (SELECT coalesce(max(pk), 0) FROM documents)",
+        {},
+    )[0]
     return int(row[0]), int(row[1])
