@@ -496,3 +496,20 @@ def test_onrecord_db_may_hold_a_url(pg_url: str) -> None:
     result = runner.invoke(_app(), ["speakers", "--format", "jsonl"], env={"ONRECORD_DB": pg_url})
     assert result.exit_code == 0, result.stderr
     assert '"name": "Lena Varga"' in result.stdout
+
+
+def test_parquet_exports_are_the_same_on_both(both: tuple[str, str], tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    for table in ("quotes", "claims"):
+        tables = []
+        for n, where in enumerate(both):
+            target = tmp_path / f"{table}-{n}.parquet"
+            with open_corpus(where) as corpus:
+                corpus.export_parquet(target, table)
+            tables.append(pq.read_table(target))
+        assert tables[1].schema == tables[0].schema, table
+        assert (
+            tables[1]
+            .drop_columns(["pk"] if "pk" in tables[0].column_names else [])
+            .equals(tables[0].drop_columns(["pk"] if "pk" in tables[0].column_names else []))
+        ), table

@@ -335,15 +335,17 @@ def connect_postgres(url: str, *, readonly: bool = False) -> PgConnection:
     """A connection to the database at ``url``; raises ``PostgresError`` when it fails,
     ``ImportError`` when psycopg is not installed."""
     import psycopg
+    from psycopg.conninfo import conninfo_to_dict
 
     try:
-        raw = psycopg.connect(
-            url,
-            autocommit=True,
-            connect_timeout=CONNECT_TIMEOUT,
-            row_factory=_row_factory,
-            application_name="onrecord",
-        )
+        given = conninfo_to_dict(url)
+        # the URL's own settings win over these defaults
+        defaults: dict[str, Any] = {
+            "connect_timeout": CONNECT_TIMEOUT,
+            "application_name": "onrecord",
+        }
+        extra = {key: value for key, value in defaults.items() if key not in given}
+        raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory, **extra)
     except psycopg.Error as exc:
         raise _wrap(exc) from exc
     text, binary = _nul_safe_dumpers()
