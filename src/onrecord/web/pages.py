@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import json
 import re
 import sqlite3
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
@@ -29,10 +31,10 @@ from markupsafe import Markup, escape
 from ..errors import OnrecordError
 from ..store import Corpus, CorpusEntity
 from ..store.db import StoreError
-from ..store.queries import QuoteRow, fts_query
+from ..store.queries import QUOTE_COLUMNS, QuoteRow, fts_query
 from ..types import Record
 from .deps import get_corpus
-from .queries import entity_key, quote_page
+from .queries import quote_page
 
 __all__ = [
     "PALETTE_SIZE",
@@ -44,6 +46,7 @@ __all__ = [
     "speaker_href",
 ]
 
+T = TypeVar("T")
 HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 20
 SPEAKER_PAGE_SIZE = 50
@@ -386,7 +389,13 @@ def snippet(text: str, words: Sequence[str], width: int = 240) -> Markup:
     first = pattern.search(text)
     centre = first.start() if first else 0
     start = max(0, centre - width // 3)
+    if start:  # begin and end on a word boundary
+        space = text.find(" ", start, centre)
+        start = space + 1 if space >= 0 else start
     end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
     piece = text[start:end]
     out: list[str] = ["…" if start else ""]
     pos = 0
@@ -464,6 +473,40 @@ def _page(value: str | None) -> int:
         return 1
 
 
+_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_cache_lock = threading.Lock()
+_CACHE_SIZE = 64
+
+
+def _data_version(corpus: Corpus) -> tuple[Any, ...]:
+    """Changes whenever a document is stored or its quotes are stored again (``--update``
+    deletes and inserts them: new keys)."""
+    try:
+        row = corpus.conn.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT max(pk) FROM documents),"
+            " (SELECT max(pk) FROM quotes)"
+        ).fetchone()
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the corpus: {exc}") from exc
+    return tuple(row)
+
+
+def cached(corpus: Corpus, name: str, args: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, remembered while the corpus is unchanged (the server only reads it)."""
+    key = (corpus.path, _data_version(corpus), name, args)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            hit: T = _cache[key]
+            return hit
+    value = compute()
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, template, context, status_code=status)
 
@@ -537,9 +580,12 @@ def search_page(
                 more = total > offset + PAGE_SIZE
         except StoreError as exc:
             errors.append(exc.message)
-    outlets = [o.outlet for o in corpus.outlets() if o.outlet]
-    speakers = [s.name for s in corpus.speakers(limit=300)]
-    empty_corpus = not outlets and corpus.count("documents") == 0
+    outlet_rows = cached(corpus, "outlets", (), corpus.outlets)
+    outlets = [o.outlet for o in outlet_rows if o.outlet]
+    speakers = [
+        s.name for s in cached(corpus, "speakers", (300,), lambda: corpus.speakers(limit=300))
+    ]
+    empty_corpus = not outlet_rows
     words = [t for t in _WORDS.findall(q or "")]
     return _render(
         request,
@@ -597,27 +643,104 @@ def article_page(request: Request, document_id: str, corpus: CorpusDep) -> HTMLR
 # --- speaker -------------------------------------------------------------------------------
 
 
-#: A speaker page reads at most this many quotes per spelling of the name.
-SPEAKER_MAX_QUOTES = 20_000
-_entities: dict[str, tuple[tuple[int, int], dict[str, CorpusEntity]]] = {}
+def _stored_entity(corpus: Corpus, name: str) -> CorpusEntity | None:
+    """The corpus entity (as last linked by ``onrecord ingest``) named ``name`` or spelt so
+    somewhere, any case; the one in most documents when several are."""
+    columns = "id, name, type, variants, roles, documents, outlets, mentions, resolved"
+    try:
+        row = corpus.conn.execute(
+            f"SELECT {columns} FROM corpus_entities WHERE name = ? COLLATE NOCASE"
+            " ORDER BY documents DESC, id LIMIT 1",
+            (name,),
+        ).fetchone()
+        if row is None:
+            row = corpus.conn.execute(
+                f"SELECT {columns} FROM corpus_entities c WHERE EXISTS (SELECT 1 FROM"
+                " json_each(c.variants) WHERE value = ? COLLATE NOCASE)"
+                " ORDER BY documents DESC, id LIMIT 1",
+                (name,),
+            ).fetchone()
+    except sqlite3.Error:  # a corpus from before entity linking: no such table
+        return None
+    if row is None:
+        return None
+    return CorpusEntity(
+        id=int(row[0]),
+        name=str(row[1]),
+        type=str(row[2]),
+        variants=[str(v) for v in json.loads(row[3] or "[]")],
+        roles=[str(r) for r in json.loads(row[4] or "[]")],
+        documents=int(row[5]),
+        outlets=int(row[6]),
+        mentions=int(row[7]),
+        resolved=bool(row[8]),
+    )
 
 
-def _entity_index(corpus: Corpus) -> dict[str, CorpusEntity]:
-    """Corpus entities by their name and by each variant (any case), the name winning;
-    computed again only when the corpus's entities change."""
-    key = entity_key(corpus)
-    cached = _entities.get(corpus.path)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    index: dict[str, CorpusEntity] = {}
-    entities = corpus.corpus_entities()
-    for entity in entities:  # most documents first: the first one keeps a shared variant
-        for variant in entity.variants:
-            index.setdefault(variant.casefold(), entity)
-    for entity in entities:
-        index[entity.name.casefold()] = entity
-    _entities[corpus.path] = (key, index)
-    return index
+_QUOTE_SELECT = ", ".join(
+    f"d.{c}" if c in ("outlet", "published", "title", "url") else f"q.{c}" for c in QUOTE_COLUMNS
+)
+
+
+@dataclass(slots=True)
+class SpeakerQuotes:
+    total: int
+    by_outlet: list[tuple[str, int]]
+    by_date: list[tuple[str, int]]
+    kinds: dict[str, int]
+    rows: list[QuoteRow]
+
+
+def speaker_quotes(
+    corpus: Corpus, names: Iterable[str], *, limit: int, offset: int
+) -> SpeakerQuotes:
+    """Every quote whose speaker is one of ``names`` (whole names, any case), oldest first,
+    with counts by outlet, day and kind over all of them (every copy counts)."""
+    wanted = sorted({n.casefold() for n in names if n})
+    stored: list[str] = []
+    for folded in wanted:  # the spellings as stored, so that the index on speaker_name serves
+        stored += [
+            str(r[0])
+            for r in corpus.conn.execute(
+                "SELECT DISTINCT speaker_name FROM quotes WHERE speaker_name = ? COLLATE NOCASE",
+                (folded,),
+            )
+        ]
+    if not stored:
+        return SpeakerQuotes(0, [], [], {}, [])
+    marks = ", ".join("?" for _ in stored)
+    base = (
+        f" FROM quotes q JOIN documents d ON d.id = q.document_id WHERE q.speaker_name IN ({marks})"
+    )
+    params = tuple(stored)
+    try:
+        outlets: Counter[str] = Counter()
+        days: Counter[str | None] = Counter()
+        kinds: Counter[str] = Counter()
+        for outlet, published, kind, n in corpus.conn.execute(
+            "SELECT d.outlet, d.published, q.kind, count(*)" + base + " GROUP BY 1, 2, 3", params
+        ):
+            outlets[outlet if outlet is not None else "(unknown outlet)"] += n
+            days[published] += n
+            kinds[str(kind)] += n
+        rows = [
+            QuoteRow(*r)
+            for r in corpus.conn.execute(
+                f"SELECT {_QUOTE_SELECT}"
+                + base
+                + " ORDER BY d.published IS NULL, d.published, q.document_id, q.content_start"
+                " LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            )
+        ]
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the quotes: {exc}") from exc
+    by_outlet = sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))
+    by_date = [
+        (day or "undated", n)
+        for day, n in sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+    ]
+    return SpeakerQuotes(sum(outlets.values()), by_outlet, by_date, dict(kinds), rows)
 
 
 @router.get("/speakers/{name:path}", response_class=HTMLResponse)
@@ -628,27 +751,15 @@ def speaker_page(
     page: str | None = None,
 ) -> HTMLResponse:
     name = name.strip()[:300]
-    entity = _entity_index(corpus).get(name.casefold()) if name else None
+    entity = _stored_entity(corpus, name) if name else None
     names = {name} | (set(entity.variants) if entity else set())
-    rows: dict[tuple[str, str], QuoteRow] = {}
-    for variant in sorted(names):
-        if variant:
-            _, found = quote_page(
-                corpus, speaker=variant, exact_speaker=True, limit=SPEAKER_MAX_QUOTES
-            )
-            rows.update(((row.document_id, row.quote_id), row) for row in found)
-    if not rows and entity is None:
-        return not_found(request, "No quotes and no entity of this name in the corpus.")
-    ordered = sorted(
-        rows.values(),
-        key=lambda r: (r.published is None, r.published or "", r.document_id, r.content_start),
-    )
-    by_outlet = Counter(r.outlet or "(unknown outlet)" for r in ordered)
-    by_date: Counter[str] = Counter(r.published or "undated" for r in ordered)
     number = _page(page)
-    start = (number - 1) * SPEAKER_PAGE_SIZE
-    shown = ordered[start : start + SPEAKER_PAGE_SIZE]
-    more = len(ordered) > start + SPEAKER_PAGE_SIZE
+    found = speaker_quotes(
+        corpus, names, limit=SPEAKER_PAGE_SIZE, offset=(number - 1) * SPEAKER_PAGE_SIZE
+    )
+    if not found.total and entity is None:
+        return not_found(request, "No quotes and no entity of this name in the corpus.")
+    more = found.total > number * SPEAKER_PAGE_SIZE
     href = speaker_href(name)
     return _render(
         request,
@@ -656,11 +767,11 @@ def speaker_page(
         title=entity.name if entity else name,
         name=entity.name if entity else name,
         entity=entity,
-        quotes=shown,
-        total=len(ordered),
-        by_outlet=by_outlet.most_common(),
-        by_date=sorted(by_date.items()),
-        kinds=Counter(r.kind for r in ordered),
+        quotes=found.rows,
+        total=found.total,
+        by_outlet=found.by_outlet,
+        by_date=found.by_date,
+        kinds=found.kinds,
         page=number,
         prev_href=f"{href}?page={number - 1}" if number > 1 else None,
         next_href=f"{href}?page={number + 1}" if more else None,
@@ -689,7 +800,12 @@ def figures_page(
     found = None
     if term and not errors:
         try:
-            found = corpus.figures(term, by=by_value, window=days)  # type: ignore[arg-type]
+            found = cached(
+                corpus,
+                "figures",
+                (term, by_value, days),
+                lambda: corpus.figures(term, by=by_value, window=days),  # type: ignore[arg-type]
+            )
         except StoreError as exc:
             errors.append(exc.message)
     api = "/api/figures?" + urlencode({"term": term or "", "by": by_value, "window": days})
@@ -725,8 +841,8 @@ MATRIX_SPEAKERS = 15
 
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets_page(request: Request, corpus: CorpusDep) -> HTMLResponse:
-    outlets = corpus.outlets()
-    speakers = corpus.speakers()
+    outlets = cached(corpus, "outlets", (), corpus.outlets)
+    speakers = cached(corpus, "speakers", (), corpus.speakers)
     quoted: dict[str, list[tuple[str, int]]] = defaultdict(list)
     named: Counter[str] = Counter()
     for s in speakers:
