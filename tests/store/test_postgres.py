@@ -370,6 +370,15 @@ def test_an_unreachable_server_is_one_line_without_the_password() -> None:
     assert "cannot connect" in err and "s3cret" not in err
 
 
+def test_display_url_hides_passwords() -> None:
+    assert display_url("postgresql://u:p@ss@h:5/db?password=x&sslmode=require") == (
+        "postgresql://u:***@h:5/db?password=***&sslmode=require"
+    )
+    assert display_url("postgresql://u@h/db?options=-csearch_path%3Dx") == (
+        "postgresql://u@h/db?options=-csearch_path%3Dx"
+    )
+
+
 @pytest.mark.parametrize(
     ("sqlite", "postgres"),
     [
