@@ -367,6 +367,13 @@ def test_analyze_renders_like_an_article(make_app: Callable[..., Any]) -> None:
         )
         assert upload.status_code in (200, 400), upload.text[:300]
         assert_safe(upload.text)
+        story = "“We will rebuild,” said Ann Lee.".encode("cp1252")  # not UTF-8
+        as_text = client.post("/analyze", files={"upload": ("story.txt", story, "text/plain")})
+        assert as_text.status_code == 200 and "Ann Lee" in as_text.text
+        binary = client.post(
+            "/analyze", files={"upload": ("x.html", bytes(range(256)) * 4, "text/html")}
+        )
+        assert binary.status_code == 400 and 'role="alert"' in binary.text
 
 
 def test_analyze_is_size_capped(

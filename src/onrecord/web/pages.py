@@ -880,6 +880,9 @@ def _analyze_limit(request: Request) -> int:
     )
 
 
+_analysis_lock = threading.Lock()
+
+
 def _allowed(request: Request) -> bool:
     return bool(getattr(request.app.state, "allow_analyze", False))
 
@@ -929,10 +932,25 @@ def analyze_submit(
         if len(data) > limit:
             errors.append(f"The file is larger than {limit:,} bytes.")
         else:
-            html = data.decode("utf-8", errors="replace")
+            from ..ingest.decode import declared_html_charset, decode_bytes
+
+            as_text = upload.filename.lower().endswith(".txt")
+            try:
+                decoded = decode_bytes(
+                    data,
+                    name=upload.filename,
+                    declared=None if as_text else declared_html_charset(data),
+                )
+            except OnrecordError as exc:
+                errors.append(exc.message)
+            else:
+                if as_text:
+                    text = decoded
+                else:
+                    html = decoded
     elif len(text.encode("utf-8")) > limit:
         errors.append(f"The text is larger than {limit:,} bytes.")
-    elif not text.strip():
+    if not errors and html is None and not text.strip():
         errors.append("Paste a text or choose an HTML file.")
     record: Record | None = None
     if not errors:
@@ -944,9 +962,10 @@ def analyze_submit(
                 document = document_from_html(html, id="upload", source="<upload>", published=when)
             else:
                 document = document_from_text(text, id="pasted", source="<pasted>", published=when)
-            record = analyze(document)
+            with _analysis_lock:  # one analysis at a time: the model is shared
+                record = analyze(document)
         except OnrecordError as exc:
-            errors.append(str(getattr(exc, "message", exc)))
+            errors.append(exc.message)
     context["record"] = record
     context["view"] = highlight(record) if record is not None else None
     return _render(request, "analyze.html", 400 if errors else 200, **context)
