@@ -475,3 +475,34 @@ def test_concurrent_requests(client: TestClient) -> None:
     with ThreadPoolExecutor(8) as threads:
         statuses = set(threads.map(lambda url: client.get(url).status_code, urls))
     assert statuses == {200}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"contains": "said"}, {"kind": "direct"}, {"speaker": "a"}, {"outlet": "meridian times"}],
+)
+def test_every_way_of_reading_a_page_agrees(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, params: dict[str, Any]
+) -> None:
+    """Small pages are read directly, deep ones and searches from a remembered order, big
+    lists in date order: the same items in the same order whichever way."""
+    from onrecord.web import queries
+
+    def read(path: str) -> list[Any]:
+        return [
+            (item.get("document_id"), item.get("quote_id"), item.get("id"))
+            for item in _pages(
+                client, f"{path}?limit=7&" + "&".join(f"{k}={v}" for k, v in params.items())
+            )
+        ]
+
+    direct = read("/api/quotes")
+    articles = read("/api/articles") if set(params) <= {"outlet"} else None
+    monkeypatch.setattr(queries, "_DIRECT_PAGES", 0)
+    assert read("/api/quotes") == direct
+    if articles is not None:
+        assert read("/api/articles") == articles
+    monkeypatch.setattr(queries, "_DIRECT_PAGES", 10**9)
+    monkeypatch.setattr(queries, "_DATE_ORDER_FROM", 0)
+    assert read("/api/quotes") == direct
+    assert len(direct) == client.get("/api/quotes", params=params).json()["total"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -187,6 +188,29 @@ def article_page(
         total = _count(corpus, "SELECT count(*) FROM documents d" + clause, params)
     if offset >= total:
         return total, []
+    if q is not None or offset >= _DIRECT_PAGES:
+        # pages of a full-text search, deep pages: the order of every match, once
+        pks = _ordered_pks(
+            corpus,
+            "SELECT d.pk FROM documents d" + clause + " ORDER BY d.published DESC, d.pk DESC",
+            params,
+        )
+        page = list(pks[offset : offset + limit])
+        if not page:
+            return total, []
+        marks = ", ".join(f":k{i}" for i in range(len(page)))
+        found = {
+            row[0]: row[1:]
+            for row in _rows(
+                corpus,
+                "SELECT d.pk, d.id, d.title, d.outlet, d.url, d.published, d.language,"
+                " (SELECT count(*) FROM quotes q WHERE q.document_id = d.id),"
+                " (SELECT count(*) FROM claims c WHERE c.document_id = d.id)"
+                f" FROM documents d WHERE d.pk IN ({marks})",
+                {f"k{i}": pk for i, pk in enumerate(page)},
+            )
+        }
+        return total, [ArticleRow(*found[pk]) for pk in page if pk in found]
     # NULLs sort last in DESC order: the published index gives the order, and the counts
     # are worked out for the page only
     rows = _rows(
@@ -213,6 +237,27 @@ _MAX_NAMES = 2000
 #: With at least this many matches, a page is read in date order, document by document,
 #: rather than by sorting every match.
 _DATE_ORDER_FROM = 1000
+
+#: Pages up to this offset are read directly; deeper ones from the remembered order.
+_DIRECT_PAGES = 1000
+#: Orders of matches remembered (each an array of 8-byte pks).
+_ORDERS_KEPT = 16
+_orders: dict[tuple[Any, ...], array[int]] = {}
+
+
+def _ordered_pks(corpus: Corpus, sql: str, params: dict[str, Any]) -> array[int]:
+    """The pks ``sql`` selects, in its order, remembered while the corpus is unchanged."""
+    key = (corpus.path, _version(corpus), sql, tuple(sorted(params.items())))
+    with _counts_lock:
+        if key in _orders:
+            return _orders[key]
+    pks = array("q", (int(row[0]) for row in _rows(corpus, sql, params)))
+    with _counts_lock:
+        while len(_orders) >= _ORDERS_KEPT:
+            _orders.pop(next(iter(_orders)))
+        _orders[key] = pks
+    return pks
+
 
 _names_cache: dict[str, tuple[int, list[str]]] = {}
 _names_lock = threading.Lock()
@@ -307,6 +352,28 @@ def quote_page(
         f"d.{c}" if c in ("outlet", "published", "title", "url") else f"q.{c}"
         for c in QUOTE_COLUMNS
     )
+    order = " ORDER BY d.published DESC, d.pk DESC, q.content_start, q.pk"
+    if offset >= _DIRECT_PAGES or (contains is not None and total >= _DATE_ORDER_FROM):
+        # deep pages, and pages of a full-text search: the order of every match, once
+        pks = _ordered_pks(
+            corpus,
+            "SELECT q.pk FROM quotes q JOIN documents d ON d.id = q.document_id" + clause + order,
+            params,
+        )
+        page = list(pks[offset : offset + limit])
+        if not page:
+            return total, []
+        marks = ", ".join(f":k{i}" for i in range(len(page)))
+        found = {
+            row[0]: row[1:]
+            for row in _rows(
+                corpus,
+                f"SELECT q.pk, {columns} FROM quotes q JOIN documents d ON d.id = q.document_id"
+                f" WHERE q.pk IN ({marks})",
+                {f"k{i}": pk for i, pk in enumerate(page)},
+            )
+        }
+        return total, [QuoteRow(*found[pk]) for pk in page if pk in found]
     # many matches: walk the documents in date order (the published index) and stop at the
     # page; few: find them by their own index and sort them
     join = (
@@ -316,8 +383,7 @@ def quote_page(
     )
     rows = _rows(
         corpus,
-        f"SELECT {columns}" + join + clause + " ORDER BY d.published DESC, d.pk DESC,"
-        " q.content_start, q.pk LIMIT :limit OFFSET :offset",
+        f"SELECT {columns}" + join + clause + order + " LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     )
     return total, [QuoteRow(*row) for row in rows]
