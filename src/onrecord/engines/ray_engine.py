@@ -366,7 +366,10 @@ def analyze_to_shards(
     """
     require_ray()
     from ..ingest import iter_documents
+    from ..settings import get_settings
 
+    # the driver's model, named to the actors: a cluster's nodes may have other settings
+    model = model or get_settings().spacy_model
     out = Path(output_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -387,9 +390,8 @@ def analyze_to_shards(
         else:
             todo.append(shard)
     if todo:
-        with _RaySession(address, workers, object_store_mb) as session:
+        with _RaySession(address, workers, object_store_mb):
             run.init_seconds = time.monotonic() - started
-            del session
             for name, rows, errors in _run_dataset(
                 todo, out, workers=workers, batch_size=batch_size, model=model, progress=progress
             ):
@@ -589,7 +591,7 @@ def cli_ingest(
         echo(
             f"onrecord: interrupted; complete shards stay in {out}; run the same command to continue"
         )
-        raise
+        raise SystemExit(130) from None
     echo(f"onrecord: ray: {run.summary()} in {run.seconds:.1f} s")
     if db is None:
         errors = 0
@@ -599,6 +601,10 @@ def cli_ingest(
                     echo(error_line(result))
                     errors += 1
         return errors
-    stats = load_shards(run.shards, db, update=update, on_result=on_result)
+    try:
+        stats = load_shards(run.shards, db, update=update, on_result=on_result)
+    except KeyboardInterrupt:
+        echo("onrecord: interrupted while storing; run the same command to continue")
+        raise SystemExit(130) from None
     echo(f"onrecord: {os.fspath(db)}: {stats.summary()}")
     return stats.failed
