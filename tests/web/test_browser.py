@@ -206,6 +206,9 @@ def test_speaker_page(web: Callable[..., Page]) -> None:
     assert rows.count() >= 10
     assert "Interior Minister" in page.locator(".facts").inner_text()
     tab.shot("speaker")
+    page = tab.goto("/outlets")
+    assert "after the framing issue" in page.locator("table.outlets-table").inner_text()
+    tab.shot("outlets")
     assert not tab.errors, tab.errors
 
 
@@ -265,6 +268,7 @@ def test_hostile_article_runs_nothing(web: Callable[..., Page]) -> None:
     assert "<script>alert(1)</script>" in page.locator(".article-text").inner_text()
     page.locator("mark.q").first.click()
     page.locator("#quote-panel .quote-card").wait_for()
+    tab.shot("hostile-article", full_page=False)
     tab.goto("/?q=script")
     tab.goto(f"/?q={quote(BREAKOUT)}&speaker={quote(BREAKOUT)}")
     assert not dialogs, dialogs
