@@ -16,7 +16,14 @@ from urllib.parse import quote
 import pytest
 
 from onrecord.types import Record
-from onrecord.web.pages import article_href, highlight, paragraphs, safe_url, snippet
+from onrecord.web.pages import (
+    article_href,
+    highlight,
+    paragraphs,
+    safe_url,
+    snippet,
+    speaker_href,
+)
 
 from .conftest import (
     BREAKOUT,
@@ -319,6 +326,42 @@ def test_paragraphs_and_snippet() -> None:
     assert paragraphs("a\n\n  b c \n \n\nd") == [(0, 1), (5, 8), (13, 14)]
     assert paragraphs("\n\n") == []
     assert str(snippet("x <y> spillway z", ["spillway"])) == "x &lt;y&gt; <mark>spillway</mark> z"
+
+
+def test_ids_and_names_with_any_character(tmp_path: Path) -> None:
+    """Ids are URLs or paths (``/``, ``?``, ``#``, spaces); names may hold ``/`` too."""
+    from fastapi.testclient import TestClient
+
+    from onrecord.store import Store
+    from onrecord.web.app import create_app
+
+    text = "“We rebuild,” said Ann/Lee Smith.\n\nShe said more."
+    content = _span(text, "We rebuild,")
+    quote_ = {
+        "id": "q1",
+        "kind": "direct",
+        "content": content,
+        "content_parts": [content],
+        "cue": _span(text, "said"),
+        "source": _span(text, "Ann/Lee Smith"),
+        "speaker": {"entity": "e1", "name": "Ann/Lee Smith", "type": "PERSON"},
+        "nested_in": None,
+        "confidence": 0.9,
+    }
+    # (a "%" in an id works through uvicorn; the TestClient decodes the path twice)
+    odd = "https://example.org/news/a b?x=1&y=é#frag"
+    db = tmp_path / "odd.db"
+    with Store.open(db) as store:
+        store.put(
+            _record(text, id=odd, outlet="Odd/Outlet", published="2024-01-02", quotes=[quote_])
+        )
+    with TestClient(create_app(db), raise_server_exceptions=False) as client:
+        html = client.get(article_href(odd)).text
+        assert 'data-quote="q1"' in html and "Ann/Lee Smith" in html
+        speaker = client.get(speaker_href("Ann/Lee Smith"))
+        assert speaker.status_code == 200 and "We rebuild," in speaker.text
+        listing = client.get("/").text
+        assert article_href(odd, "mark-q1") in listing
 
 
 def test_empty_corpus(tmp_path: Path) -> None:
