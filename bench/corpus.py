@@ -1048,6 +1048,7 @@ def format_report(
             f"{p.wire_docs} articles with a `wire` credit (AP, UPI, AFP, Reuters) are in one.",
         ]
         for ids in p.identical:
+            lines.append("")
             lines.append(
                 f"Identical texts ({', '.join(ids)}): the store keeps one document per text, "
                 "so the later one is neither stored nor counted."
