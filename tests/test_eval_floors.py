@@ -20,26 +20,26 @@ POLNEAR = SHARED / "data" / "polnear"
 #: role: content | cue | source | attribution; split: direct (direct/mixed) | indirect | all;
 #: metric: {exact,partial}_{precision,recall,f1}.
 #: onrecord floors sit just under the figures measured on 2026-11-28 (docs/EVALUATION.md);
-#: raise them when accuracy improves, never lower them to let a regression through.
+#: raise them when accuracy improves, never lower them to let a regression through. Nested
+#: quotes are not scored (PolNeAR annotates the outermost attribution only; eval/run.py).
 #: textacy floors sit just under its measured figures: textacy and the spaCy model are
 #: pinned, so a drop there means the harness (reader, mapping or matching) broke.
 FLOORS: dict[tuple[str, str, str, str], float] = {
-    ("onrecord", "content", "direct", "partial_f1"): 0.86,
-    ("onrecord", "content", "direct", "exact_f1"): 0.715,
-    ("onrecord", "content", "indirect", "partial_f1"): 0.61,
-    ("onrecord", "content", "all", "partial_f1"): 0.69,
-    ("onrecord", "cue", "direct", "partial_f1"): 0.81,
-    ("onrecord", "cue", "indirect", "partial_f1"): 0.64,
-    ("onrecord", "cue", "all", "partial_f1"): 0.69,
-    ("onrecord", "source", "direct", "partial_f1"): 0.83,
-    ("onrecord", "source", "indirect", "partial_f1"): 0.66,
-    ("onrecord", "source", "all", "partial_f1"): 0.715,
-    ("onrecord", "attribution", "direct", "partial_f1"): 0.78,
-    ("onrecord", "attribution", "indirect", "partial_f1"): 0.555,
-    ("onrecord", "attribution", "all", "partial_f1"): 0.625,
-    # the cue frames learned on train (resources/cue_frames.tsv) trade a little precision
-    # for recall: 71.8 -> 71.0 precision for 49.9 -> 56.4 recall
-    ("onrecord", "attribution", "all", "partial_precision"): 0.705,
+    ("onrecord", "content", "direct", "partial_f1"): 0.87,
+    ("onrecord", "content", "direct", "partial_recall"): 0.835,
+    ("onrecord", "content", "direct", "exact_f1"): 0.725,
+    ("onrecord", "content", "indirect", "partial_f1"): 0.63,
+    ("onrecord", "content", "all", "partial_f1"): 0.705,
+    ("onrecord", "cue", "direct", "partial_f1"): 0.825,
+    ("onrecord", "cue", "indirect", "partial_f1"): 0.65,
+    ("onrecord", "cue", "all", "partial_f1"): 0.70,
+    ("onrecord", "source", "direct", "partial_f1"): 0.855,
+    ("onrecord", "source", "indirect", "partial_f1"): 0.665,
+    ("onrecord", "source", "all", "partial_f1"): 0.725,
+    ("onrecord", "attribution", "direct", "partial_f1"): 0.80,
+    ("onrecord", "attribution", "indirect", "partial_f1"): 0.57,
+    ("onrecord", "attribution", "all", "partial_f1"): 0.64,
+    ("onrecord", "attribution", "all", "partial_precision"): 0.71,
     ("textacy", "content", "direct", "partial_f1"): 0.41,
     ("textacy", "cue", "direct", "partial_f1"): 0.42,
     ("textacy", "source", "direct", "partial_f1"): 0.37,
