@@ -983,10 +983,10 @@ def _kind_and_content(
         acc = doc[index.token_after(f.cue[0])]
         whole = _according_indirect(doc, index, acc, with_quotes=True)
         if whole is not None and whole.content[0] <= q.open and q.outer_end <= whole.content[1] + 1:
-            outside = (
+            beyond = (
                 index.text[whole.content[0] : q.open] + index.text[q.outer_end : whole.content[1]]
             )
-            if sum(1 for w in outside.split() if any(c.isalnum() for c in w)) >= 2:
+            if sum(1 for w in beyond.split() if any(c.isalnum() for c in w)) >= 2:
                 return "mixed", whole.content
     if verb is None:
         return direct if speechlike else (None, direct[1])
