@@ -627,7 +627,20 @@ def list_entities(
         limit=limit,
         offset=offset,
         next=_next(request, len(rows), limit, offset),
-        items=[EntityItem(**e.as_dict(members=False)) for e in rows[offset : offset + limit]],
+        items=[
+            EntityItem(
+                id=e.id,
+                name=e.name,
+                type=e.type,
+                variants=e.variants,
+                roles=e.roles,
+                documents=e.documents,
+                outlets=e.outlets,
+                mentions=e.mentions,
+                resolved=e.resolved,
+            )
+            for e in rows[offset : offset + limit]
+        ],
     )
 
 

@@ -5,6 +5,7 @@ pieces is the choice among fixed clauses.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from array import array
@@ -147,11 +148,6 @@ def _outlet_clause(corpus: Corpus, outlet: str, params: dict[str, Any]) -> str:
     return "d.outlet IN (" + ", ".join(f":o{i}" for i in range(len(matching))) + ")"
 
 
-def _like(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def article_page(
     corpus: Corpus,
     *,
@@ -232,8 +228,6 @@ def record_json(corpus: Corpus, document_id: str) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
-#: A speaker fragment matching more names than this is looked up with LIKE instead.
-_MAX_NAMES = 2000
 #: With at least this many matches, a page is read in date order, document by document,
 #: rather than by sorting every match.
 _DATE_ORDER_FROM = 1000
@@ -309,13 +303,9 @@ def quote_page(
             names = [n for n in speaker_names(corpus) if folded in n.casefold()]
         if not names:
             return 0, []
-        if len(names) <= _MAX_NAMES:
-            marks = ", ".join(f":n{i}" for i in range(len(names)))
-            quote_where.append(f"q.speaker_name IN ({marks})")
-            params.update({f"n{i}": name for i, name in enumerate(names)})
-        else:
-            quote_where.append("q.speaker_name LIKE :speaker ESCAPE '\\'")
-            params["speaker"] = _like(speaker)
+        # the names as one JSON parameter: the name index serves, whatever their number
+        quote_where.append("q.speaker_name IN (SELECT value FROM json_each(:names))")
+        params["names"] = json.dumps(names)
     if kind is not None:
         quote_where.append("q.kind = :kind")
         params["kind"] = kind
