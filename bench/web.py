@@ -73,11 +73,14 @@ def _documents(db: Path) -> int:
 
 def build_corpus(db: Path, *, docs: int, base: int, workers: int, seed: int) -> dict[str, Any]:
     """A corpus of about ``docs`` articles at ``db`` (reused when it holds enough)."""
-    have = _documents(db)
-    if have >= docs:
-        return {"reused": True, "documents": have, "seconds": 0.0}
     from onrecord.store import Store, ingest
     from onrecord.store.entities import link_pending
+
+    have = _documents(db)
+    if have >= docs:
+        with Store.open(db) as store:  # schema migrations made since it was built
+            link_pending(store)
+        return {"reused": True, "documents": have, "seconds": 0.0}
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)

@@ -295,6 +295,10 @@ def quote_page(
     quote_where: list[str] = []
     doc_where: list[str] = []
     params: dict[str, Any] = {}
+    # the quotes: all, or those of the speaker's names, looked up by the name index (the
+    # names are one JSON parameter, whatever their number)
+    source = " FROM quotes q"
+    by_speaker: str | None = None
     if speaker is not None:
         folded = speaker.casefold()
         if exact_speaker:
@@ -303,8 +307,8 @@ def quote_page(
             names = [n for n in speaker_names(corpus) if folded in n.casefold()]
         if not names:
             return 0, []
-        # the names as one JSON parameter: the name index serves, whatever their number
-        quote_where.append("q.speaker_name IN (SELECT value FROM json_each(:names))")
+        source = " FROM json_each(:names) j CROSS JOIN quotes q ON q.speaker_name = j.value"
+        by_speaker = "q.speaker_name IN (SELECT value FROM json_each(:names))"
         params["names"] = json.dumps(names)
     if kind is not None:
         quote_where.append("q.kind = :kind")
@@ -322,7 +326,7 @@ def quote_page(
         params["until"] = until
     where = quote_where + doc_where
     clause = " WHERE " + " AND ".join(where) if where else ""
-    if contains is not None and len(quote_where) == 1 and not doc_where:
+    if contains is not None and len(quote_where) == 1 and not doc_where and by_speaker is None:
         total = _count(
             corpus,
             "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH :match",
@@ -331,11 +335,11 @@ def quote_page(
     elif doc_where:
         total = _count(
             corpus,
-            "SELECT count(*) FROM quotes q JOIN documents d ON d.id = q.document_id" + clause,
+            "SELECT count(*)" + source + " JOIN documents d ON d.id = q.document_id" + clause,
             params,
         )
     else:
-        total = _count(corpus, "SELECT count(*) FROM quotes q" + clause, params)
+        total = _count(corpus, "SELECT count(*)" + source + clause, params)
     if offset >= total:
         return total, []
     columns = ", ".join(
@@ -347,7 +351,7 @@ def quote_page(
         # deep pages, and pages of a full-text search: the order of every match, once
         pks = _ordered_pks(
             corpus,
-            "SELECT q.pk FROM quotes q JOIN documents d ON d.id = q.document_id" + clause + order,
+            "SELECT q.pk" + source + " JOIN documents d ON d.id = q.document_id" + clause + order,
             params,
         )
         page = list(pks[offset : offset + limit])
@@ -366,14 +370,16 @@ def quote_page(
         return total, [QuoteRow(*found[pk]) for pk in page if pk in found]
     # many matches: walk the documents in date order (the published index) and stop at the
     # page; few: find them by their own index and sort them
-    join = (
-        " FROM documents d CROSS JOIN quotes q ON q.document_id = d.id"
-        if total >= _DATE_ORDER_FROM
-        else " FROM quotes q JOIN documents d ON d.id = q.document_id"
-    )
+    if total >= _DATE_ORDER_FROM:
+        walked = where + ([by_speaker] if by_speaker else [])
+        sql = " FROM documents d CROSS JOIN quotes q ON q.document_id = d.id" + (
+            " WHERE " + " AND ".join(walked) if walked else ""
+        )
+    else:
+        sql = source + " JOIN documents d ON d.id = q.document_id" + clause
     rows = _rows(
         corpus,
-        f"SELECT {columns}" + join + clause + order + " LIMIT :limit OFFSET :offset",
+        f"SELECT {columns}" + sql + order + " LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     )
     return total, [QuoteRow(*row) for row in rows]
