@@ -556,12 +556,9 @@ def get_figures(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> FiguresOut:
-    try:
-        found = queries.memo(
-            corpus,
-            "figures",
-            (term, outlet, since, until, by, window, exact),
-            lambda: corpus.figures(
+    def compute() -> tuple[Figures, list[str], list[SpreadItem], list[FlagItem]]:
+        try:
+            found = corpus.figures(
                 term,
                 outlet=outlet,
                 since=_day(since),
@@ -569,25 +566,34 @@ def get_figures(
                 by=by,
                 window=window,
                 exact=exact,
-            ),
+            )
+        except StoreError as exc:
+            if "no word to look for" not in exc.message:
+                raise
+            found = Figures(term=term, by=by, window=window)  # only stop words: nothing found
+        return (
+            found,
+            found.groups,
+            [SpreadItem(**s.as_dict()) for s in found.spreads],
+            [FlagItem(**f.as_dict()) for f in found.flags],
         )
-    except StoreError as exc:
-        if "no word to look for" not in exc.message:
-            raise
-        found = Figures(term=term, by=by, window=window)  # only stop words: nothing to find
+
+    found, groups, spreads, flags = queries.memo(
+        corpus, "figures", (term, outlet, since, until, by, window, exact), compute
+    )
     total = len(found.rows)
     return FiguresOut(
         term=found.term,
         by=found.by,
         window=found.window,
-        groups=found.groups,
+        groups=groups,
         total=total,
         limit=limit,
         offset=offset,
         next=_next(request, total, limit, offset),
         items=[FigureItem(**row.as_dict()) for row in found.rows[offset : offset + limit]],
-        spreads=[SpreadItem(**s.as_dict()) for s in found.spreads],
-        flags=[FlagItem(**f.as_dict()) for f in found.flags],
+        spreads=spreads,
+        flags=flags,
     )
 
 
