@@ -266,3 +266,19 @@ def test_a_title_before_the_cue_clause_is_not_a_mixed_quote_of_its_verb() -> Non
     assert [q.content.text for q in found] == [
         "her union is going into “hyperdrive” to stand up against Trump"
     ]
+
+
+def test_quote_in_the_object_of_a_learned_cue_verb() -> None:
+    # "tweeted" is no speech verb of the lexicon, but a learned cue frame: the quote it takes
+    # as its object is the senator's words
+    q = only("The senator tweeted “Not us but can’t argue with it!” on Friday.")
+    assert (q.kind, q.content.text, q.cue and q.cue.text, q.source and q.source.text) == (
+        "direct",
+        "Not us but can’t argue with it!",
+        "tweeted",
+        "The senator",
+    )
+
+
+def test_a_title_in_the_object_of_a_verb_is_not_a_quote() -> None:
+    assert quotes("Sanders appeared on “The View” last week.") == []
