@@ -341,6 +341,147 @@ def test_timeline_is_ordered_by_the_day_the_figure_was_given(tmp_path: Path) -> 
     assert [r.document_id for r in query(db, outlet="alpha news").rows] == ["late"]
 
 
+# --- the context worked out when a document is stored ----------------------------------------
+
+
+def _timeline_db(db: Path) -> Path:
+    return store(
+        db,
+        article(
+            "dated",
+            "Beta Post",
+            "2024-01-12",
+            [
+                Fig(
+                    "The ministry said on Tuesday that 24,448 people had been killed.",
+                    "24,448",
+                    24448,
+                    measure="people killed",
+                    event="kill",
+                    asserted_by="Health Ministry",
+                ),
+                Fig(
+                    "More than 60 people are now known to have died, officials said.",
+                    "More than 60",
+                    60,
+                    "more_than",
+                    measure="people known",
+                    event="know",
+                ),
+            ],
+            dates=[("Tuesday", "2024-01-09")],
+        ),
+        article("late", "Alpha News", "2024-01-12", [killed(25105, "25,105")]),
+        article("none", "Gamma Daily", "2024-01-12", []),
+    )
+
+
+def _contexts(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return [
+            tuple(r)
+            for r in conn.execute("SELECT * FROM claim_context ORDER BY document_id, claim_id")
+        ]
+
+
+def test_each_claims_context_is_stored_with_it(tmp_path: Path) -> None:
+    db = _timeline_db(tmp_path / "c.db")
+    assert _contexts(db) == [
+        (
+            "dated",
+            "c1",
+            " people had been killed. more than 60 people are now known to have died, officials"
+            " said.\n\nreference dated.",
+            "people had been killed",
+            "The ministry said on Tuesday that 24,448 people had been killed.",
+            "2024-01-09",
+        ),
+        (
+            "dated",
+            "c2",
+            " people are now known to have died, officials said.\n\nreference dated.",
+            "people are now known to have died",
+            "More than 60 people are now known to have died, officials said.",
+            None,
+        ),
+        (
+            "late",
+            "c1",
+            " people had been killed in the strikes.\n\nreference late.",
+            "people had been killed in the strikes",
+            "The ministry said 25,105 people had been killed in the strikes.",
+            None,
+        ),
+    ]
+    # an update replaces a document's claims and their context
+    record = article("late", "Alpha News", "2024-01-13", [killed(25300, "about 25,300")])
+    with Store.open(db) as writer:
+        writer.put(record, replace=True)
+    assert [r for r in _contexts(db) if r[0] == "late"] == [
+        (
+            "late",
+            "c1",
+            " people had been killed in the strikes.\n\nreference late.",
+            "people had been killed in the strikes",
+            "The ministry said about 25,300 people had been killed in the strikes.",
+            None,
+        )
+    ]
+
+
+def test_the_migration_fills_the_context_of_documents_stored_before(tmp_path: Path) -> None:
+    """A database made before ``claim_context`` existed: the migration fills it from the
+    stored documents, quotes and records, with the same rows ``Store.put`` writes."""
+    from onrecord.store import figures
+
+    db = _timeline_db(tmp_path / "c.db")
+    stored, found = _contexts(db), query(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TABLE claim_context")
+        conn.execute("DELETE FROM migrations WHERE name = 'claim_context'")
+    old_batch = figures._FILL_BATCH
+    figures._FILL_BATCH = 1  # several batches
+    try:
+        Store.open(db).close()
+    finally:
+        figures._FILL_BATCH = old_batch
+    assert _contexts(db) == stored
+    assert query(db) == found
+    with sqlite3.connect(db) as conn:  # nothing left to fill
+        assert figures.fill_claim_context(conn) == 0
+
+
+def test_a_figures_row_is_made_from_its_fields_in_order() -> None:
+    from onrecord.store.figures import FIGURE_COLUMNS, _Row
+
+    assert FIGURE_COLUMNS[0] == "group"
+    assert _Row._fields == FIGURE_COLUMNS[1 : 1 + len(_Row._fields)]
+    assert FIGURE_COLUMNS[1 + len(_Row._fields) :] == (
+        "day_low",
+        "day_high",
+        "day_ratio",
+        "flagged",
+    )
+
+
+def test_a_query_never_reads_the_documents_text(tmp_path: Path) -> None:
+    db = _timeline_db(tmp_path / "c.db")
+    expected = query(db)
+    assert expected.rows
+    with open_corpus(db) as corpus:
+
+        def no_text(action: int, table: str | None, column: str | None, *_: object) -> int:
+            if action == sqlite3.SQLITE_READ and (table, column) == ("documents", "text"):
+                return sqlite3.SQLITE_DENY
+            return sqlite3.SQLITE_OK
+
+        assert isinstance(corpus.conn, sqlite3.Connection)
+        corpus.conn.set_authorizer(no_text)
+        with pytest.raises(sqlite3.DatabaseError, match="documents.text is prohibited"):
+            corpus.conn.execute("SELECT text FROM documents").fetchall()
+        assert corpus.figures("killed") == expected
+
+
 # --- compatibility, spreads and flags -------------------------------------------------------
 
 

@@ -301,8 +301,8 @@ class Store:
             )
             result = PutResult.inserted
         else:
-            for table in ("quotes", "entities", "claims"):
-                # the table name is one of three constants, never input
+            for table in ("quotes", "entities", "claim_context", "claims"):
+                # the table name is one of four constants, never input
                 conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (record.id,))
             conn.execute(
                 "UPDATE documents SET source = :source, title = :title, outlet = :outlet,"
@@ -348,6 +348,8 @@ def _document_values(record: Record, text_hash: str) -> dict[str, Any]:
 
 
 def _insert_children(conn: Connection, record: Record) -> None:
+    from .figures import insert_claim_contexts, record_claim_contexts
+
     conn.executemany(
         "INSERT INTO quotes (document_id, quote_id, kind, content, content_start, content_end,"
         " content_parts, cue, cue_start, cue_end, source_text, source_start, source_end,"
@@ -419,3 +421,4 @@ def _insert_children(conn: Connection, record: Record) -> None:
             for c in record.claims
         ],
     )
+    insert_claim_contexts(conn, record_claim_contexts(record))

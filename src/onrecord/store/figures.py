@@ -22,18 +22,22 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 import math
 import os
 import re
-import sqlite3
+import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .db import StoreError, store_error
 from .dialect import DB_ERRORS, Connection, Dialect, dialect_of
+
+if TYPE_CHECKING:
+    from ..types import Record
 
 __all__ = [
     "FIGURE_COLUMNS",
@@ -101,10 +105,12 @@ _IRREGULAR = {
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude, consistent stem: "killed", "kills", "killing" -> "kill"; "deaths" -> "death".
 
-    Not a lemma: it only has to give the same key to the forms of one word.
+    Not a lemma: it only has to give the same key to the forms of one word. Memoised: a
+    corpus has few distinct words, and ``find_figures`` stems them for every figure.
     """
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
@@ -349,27 +355,36 @@ def _like(core: str) -> str:
     return f"%{escaped}%"
 
 
+def _glob_literal(core: str) -> str:
+    # stems are letters and apostrophes: nothing GLOB reads as syntax
+    return "".join(ch for ch in core if ch not in "*?[]")
+
+
 def _glob_word_start(core: str) -> str:
     """A GLOB pattern for a word starting with ``core`` after a non-letter."""
-    # stems are letters and apostrophes: nothing GLOB reads as syntax
-    return "*[^a-z]" + "".join(ch for ch in core if ch not in "*?[]") + "*"
+    return "*[^a-z]" + _glob_literal(core) + "*"
 
 
 _SELECT = (
-    'SELECT c.document_id, c.claim_id, c.text, c.start, c."end", c.value, c.low, c.high,'
-    " c.qualifier, c.unit, c.direction, c.measure, c.event, c.asserted_by_name, d.outlet,"
-    " d.published,"
-    " {max}(c.start - :before, 0) AS window_start,"
-    ' substr(d.text, {max}(c.start - :before, 0) + 1, c."end" - {max}(c.start - :before, 0) + :after)'
-    " AS window"
-    " FROM claims c JOIN documents d ON d.id = c.document_id"
+    "SELECT c.document_id, c.claim_id, c.text, c.start, c.value, c.low, c.high, c.qualifier,"
+    " c.unit, c.direction, c.measure, c.event, c.asserted_by_name, d.outlet, d.published,"
+    " x.context_words, x.sentence, x.said_on"
+    # CROSS JOIN: SQLite joins in this order (the claims first, then their context and
+    # document), rather than reading every document to save the sort (PostgreSQL: JOIN)
+    " FROM claims c"
+    " CROSS JOIN claim_context x ON x.document_id = c.document_id AND x.claim_id = c.claim_id"
+    " CROSS JOIN documents d ON d.id = c.document_id"
 )
 _MATCH_FIELDS = "c.measure {like} :{p} ESCAPE '\\' OR c.event {like} :{p} ESCAPE '\\'"
-# a word of the term starting within the few words after the figure ("63 people had died")
-_MATCH_CONTEXT = ' OR lower(substr(d.text, c."end" + 1, :context)) GLOB :{p}_glob'
-# PostgreSQL: the same as a regular expression (see _regex_word_start)
-_MATCH_CONTEXT_PG = ' OR lower(substr(d.text, c."end" + 1, :context)) ~ :{p}_glob'
-_CONTEXT_CHARS = 120
+# a word of the term starting within the few words after the figure ("63 people had died");
+# instr() first: a plain search for the core is much faster than the pattern
+# (after_text is lower-cased already, as lower() does: ASCII letters only)
+_MATCH_CONTEXT = " OR (instr(x.after_text, :{p}_core) > 0 AND x.after_text GLOB :{p}_glob)"
+# PostgreSQL: the same with a regular expression (see _regex_word_start)
+_MATCH_CONTEXT_PG = " OR (strpos(x.after_text, :{p}_core) > 0 AND x.after_text ~ :{p}_glob)"
+_CONTEXT_CHARS = 120  # characters after a figure kept in claim_context.after_text
+#: lower() of SQLite, and of PostgreSQL on "C" text: ASCII letters only
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def _regex_word_start(core: str) -> str:
@@ -377,12 +392,38 @@ def _regex_word_start(core: str) -> str:
     return "[^a-z]" + re.escape(core)
 
 
+#: A candidate figure: the columns of ``_SELECT``, in order.
+_Candidate = tuple[
+    str,  # document_id
+    str,  # claim_id
+    str,  # text (the figure as written)
+    int,  # start
+    float | None,  # value
+    float | None,  # low
+    float | None,  # high
+    str,  # qualifier
+    str | None,  # unit
+    str | None,  # direction
+    str | None,  # measure
+    str | None,  # event
+    str | None,  # asserted_by_name
+    str | None,  # outlet
+    str | None,  # published
+    str,  # context_words
+    str,  # sentence
+    str | None,  # said_on
+]
+
+
 def _candidates(
     conn: Connection, path: str, terms: Sequence[_Term], exact: bool
-) -> list[sqlite3.Row]:
+) -> list[_Candidate]:
+    """The claims that may match: a word of the term (a core of one of its stems) in the
+    measure or event, or (unless ``exact``) starting a word right after the figure. A
+    prefilter: ``_analyse`` decides. Reads ``claim_context``, never ``documents.text``."""
     sql_dialect: Dialect = dialect_of(conn)
     pg = sql_dialect.postgres
-    params: dict[str, Any] = {"before": _BEFORE, "after": _AFTER, "context": _CONTEXT_CHARS}
+    params: dict[str, Any] = {}
     clauses: list[str] = []
     n = 0
     for t in terms:
@@ -394,61 +435,23 @@ def _candidates(
             clause = _MATCH_FIELDS.format(p=name, like=sql_dialect.like)
             if not exact:
                 if pg:
+                    params[f"{name}_core"] = core
                     params[f"{name}_glob"] = _regex_word_start(core)
                     clause += _MATCH_CONTEXT_PG.format(p=name)
                 else:
+                    # what the pattern holds, so that the pattern never matches without it
+                    params[f"{name}_core"] = _glob_literal(core)
                     params[f"{name}_glob"] = _glob_word_start(core)
                     clause += _MATCH_CONTEXT.format(p=name)
             alternatives.append(clause)
         clauses.append("(" + " OR ".join(alternatives) + ")")
-    select = _SELECT.format(max=sql_dialect.greatest)
-    sql = select + " WHERE " + " AND ".join(clauses) + " ORDER BY d.pk, c.start"
+    sql = _SELECT + " WHERE " + " AND ".join(clauses) + " ORDER BY d.pk, c.start"
     try:
         cursor = conn.cursor()
-        cursor.row_factory = sqlite3.Row
+        cursor.row_factory = None  # plain tuples (PostgreSQL's rows are tuples too)
         return list(cursor.execute(sql, params))
     except DB_ERRORS as exc:
         raise store_error(exc, path) from exc
-
-
-def _document_context(
-    conn: Connection, path: str, ids: Sequence[str]
-) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[tuple[int, int]]]]:
-    """Day dates (start, end, YYYY-MM-DD) and quote cues (start, end) of the given documents."""
-    dates: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    cues: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    if not ids:
-        return dates, cues
-    sql_dialect = dialect_of(conn)
-    wanted = sql_dialect.list_param(sorted(set(ids)))
-    if sql_dialect.postgres:
-        dates_sql = (
-            "SELECT d.id, (j.value -> 'span' ->> 'start')::bigint,"
-            " (j.value -> 'span' ->> 'end')::bigint,"
-            " CASE WHEN jsonb_typeof(j.value -> 'value') = 'string' THEN j.value ->> 'value' END"
-            " FROM documents d, jsonb_array_elements(d.record::jsonb -> 'dates') j"
-            " WHERE d.id = ANY(:ids) AND j.value ->> 'kind' = 'date'"
-        )
-    else:
-        dates_sql = (
-            "SELECT d.id, json_extract(j.value, '$.span.start'), json_extract(j.value, '$.span.end'),"
-            " json_extract(j.value, '$.value') FROM documents d, json_each(d.record, '$.dates') j"
-            " WHERE d.id IN (SELECT value FROM json_each(:ids))"
-            " AND json_extract(j.value, '$.kind') = 'date'"
-        )
-    try:
-        for doc, start, end, value in conn.execute(dates_sql, {"ids": wanted}):
-            if isinstance(value, str) and _is_day(value):
-                dates[doc].append((int(start), int(end), value))
-        for doc, start, end in conn.execute(
-            "SELECT document_id, cue_start, cue_end FROM quotes"
-            f" WHERE {sql_dialect.in_list('document_id', ':ids')} AND cue_start IS NOT NULL",
-            {"ids": wanted},
-        ):
-            cues[doc].append((int(start), int(end)))
-    except DB_ERRORS as exc:
-        raise store_error(exc, path) from exc
-    return dates, cues
 
 
 def _copy_groups(conn: Connection, path: str, ids: Sequence[str]) -> dict[str, int]:
@@ -538,12 +541,209 @@ def _statement_date(
     return best[1] if best else None
 
 
+# --- the context of each claim, worked out when it is stored ------------------------------
+
+#: ``claim_context``: per claim, what ``find_figures`` reads of the text around a figure,
+#: worked out once when its document is stored (``Store.put``) or, for documents stored
+#: before the table existed, by the migration that made it. Replaced with the claims.
+CLAIM_CONTEXT_SCHEMA = [
+    """
+    CREATE TABLE claim_context (
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        claim_id TEXT NOT NULL,
+        after_text TEXT NOT NULL,
+        context_words TEXT NOT NULL,
+        sentence TEXT NOT NULL,
+        said_on TEXT,
+        UNIQUE (document_id, claim_id)
+    )
+    """,
+]
+
+_INSERT_CONTEXT = (
+    "INSERT INTO claim_context (document_id, claim_id, after_text, context_words, sentence,"
+    " said_on) VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+#: A row of ``claim_context``: document_id, claim_id, after_text, context_words, sentence,
+#: said_on.
+ContextRow = tuple[str, str, str, str, str, str | None]
+
+
+def claim_contexts(
+    doc_id: str,
+    text: str,
+    published: str | None,
+    claims: Iterable[tuple[str, int, int]],
+    dates: Sequence[tuple[int, int, str]],
+    cues: Sequence[tuple[int, int]],
+) -> list[ContextRow]:
+    """The ``claim_context`` rows of one document's claims (claim id, start, end), from its
+    text, publication date, day dates (start, end, YYYY-MM-DD) and quote cues (start, end)."""
+    rows: list[ContextRow] = []
+    for claim_id, start, end in claims:
+        offset = max(start - _BEFORE, 0)
+        window = text[offset : end + _AFTER]
+        rel = (start - offset, end - offset)
+        after = text[end : end + _CONTEXT_CHARS]
+        sentence = _sentence(window, *rel)
+        said_on = _statement_date(window, offset, sentence, (start, end), dates, cues, published)
+        rows.append(
+            (
+                doc_id,
+                claim_id,
+                after.translate(_ASCII_LOWER),
+                " ".join(_context_words(after)),
+                " ".join(window[sentence[0] : sentence[1]].split()),
+                said_on,
+            )
+        )
+    return rows
+
+
+def record_claim_contexts(record: Record) -> list[ContextRow]:
+    """The ``claim_context`` rows of a record's claims (what ``Store.put`` stores)."""
+    if not record.claims:
+        return []
+    dates = [
+        (d.span.start, d.span.end, d.value)
+        for d in record.dates
+        if d.kind == "date" and isinstance(d.value, str) and _is_day(d.value)
+    ]
+    cues = [(q.cue.start, q.cue.end) for q in record.quotes if q.cue is not None]
+    return claim_contexts(
+        record.id,
+        record.text,
+        record.published,
+        ((c.id, c.span.start, c.span.end) for c in record.claims),
+        dates,
+        cues,
+    )
+
+
+def insert_claim_contexts(conn: Connection, rows: Sequence[ContextRow]) -> None:
+    if rows:
+        conn.executemany(_INSERT_CONTEXT, rows)
+
+
+def _document_context(
+    conn: Connection, ids: Sequence[str]
+) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[tuple[int, int]]]]:
+    """Day dates (start, end, YYYY-MM-DD) and quote cues (start, end) of the given documents,
+    as the stored records and quotes give them."""
+    dates: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    cues: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if not ids:
+        return dates, cues
+    sql_dialect = dialect_of(conn)
+    wanted = sql_dialect.list_param(sorted(set(ids)))
+    if sql_dialect.postgres:
+        dates_sql = (
+            "SELECT d.id, (j.value -> 'span' ->> 'start')::bigint,"
+            " (j.value -> 'span' ->> 'end')::bigint,"
+            " CASE WHEN jsonb_typeof(j.value -> 'value') = 'string' THEN j.value ->> 'value' END"
+            " FROM documents d, jsonb_array_elements(d.record::jsonb -> 'dates') j"
+            " WHERE d.id = ANY(:ids) AND j.value ->> 'kind' = 'date'"
+        )
+    else:
+        dates_sql = (
+            "SELECT d.id, json_extract(j.value, '$.span.start'), json_extract(j.value, '$.span.end'),"
+            " json_extract(j.value, '$.value') FROM documents d, json_each(d.record, '$.dates') j"
+            " WHERE d.id IN (SELECT value FROM json_each(:ids))"
+            " AND json_extract(j.value, '$.kind') = 'date'"
+        )
+    for doc, start, end, value in conn.execute(dates_sql, {"ids": wanted}):
+        if isinstance(value, str) and _is_day(value):
+            dates[doc].append((int(start), int(end), value))
+    for doc, start, end in conn.execute(
+        "SELECT document_id, cue_start, cue_end FROM quotes"
+        f" WHERE {sql_dialect.in_list('document_id', ':ids')} AND cue_start IS NOT NULL",
+        {"ids": wanted},
+    ):
+        cues[doc].append((int(start), int(end)))
+    return dates, cues
+
+
+_FILL_BATCH = 200  # documents read at a time when filling claim_context
+
+
+def fill_claim_context(conn: Connection) -> int:
+    """Fill ``claim_context`` for the stored documents that have claims without a row there
+    (the migration that makes the table; either backend), a batch of documents at a time.
+    Returns the number of rows added."""
+    sql_dialect = dialect_of(conn)
+    added = 0
+    last: int | None = None
+    while True:
+        todo = [
+            (int(pk), str(doc))
+            for pk, doc in conn.execute(
+                "SELECT d.pk, d.id FROM documents d WHERE d.pk > ? AND EXISTS"
+                " (SELECT 1 FROM claims c WHERE c.document_id = d.id AND NOT EXISTS"
+                " (SELECT 1 FROM claim_context x"
+                " WHERE x.document_id = c.document_id AND x.claim_id = c.claim_id))"
+                " ORDER BY d.pk LIMIT ?",
+                (last if last is not None else -1, _FILL_BATCH),
+            )
+        ]
+        if not todo:
+            return added
+        last = todo[-1][0]
+        ids = [doc for _, doc in todo]
+        wanted = {"ids": sql_dialect.list_param(ids)}
+        claims: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        for doc, claim_id, start, end in conn.execute(
+            'SELECT c.document_id, c.claim_id, c.start, c."end" FROM claims c'
+            f" WHERE {sql_dialect.in_list('c.document_id', ':ids')} AND NOT EXISTS"
+            " (SELECT 1 FROM claim_context x"
+            " WHERE x.document_id = c.document_id AND x.claim_id = c.claim_id)"
+            " ORDER BY c.document_id, c.start, c.claim_id",
+            wanted,
+        ):
+            claims[doc].append((claim_id, int(start), int(end)))
+        dates, cues = _document_context(conn, ids)
+        rows: list[ContextRow] = []
+        for doc, text, published in conn.execute(
+            f"SELECT id, text, published FROM documents WHERE {sql_dialect.in_list('id', ':ids')}",
+            wanted,
+        ):
+            rows += claim_contexts(
+                doc, text, published, claims[doc], dates.get(doc, ()), cues.get(doc, ())
+            )
+        insert_claim_contexts(conn, rows)
+        added += len(rows)
+
+
 # --- matching and grouping -----------------------------------------------------------------
+
+
+class _Row(NamedTuple):
+    """A figure's ``FigureRow`` fields from ``date`` to ``copy_group`` (its group, day's spread
+    and flag are known only when every figure is read): a tuple, quick to make."""
+
+    date: str | None
+    date_source: str | None
+    figure: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str | None
+    direction: str | None
+    measure: str | None
+    event: str | None
+    asserted_by: str
+    outlet: str | None
+    document_id: str
+    claim_id: str
+    sentence: str
+    match: str
+    copy_group: int | None
 
 
 @dataclass(slots=True)
 class _Found:
-    row: FigureRow
+    row: _Row
     start: int  # offset of the claim in its document, for the order of the timeline
     predicate: tuple[str, str]  # key, label
     specific: tuple[str, str]  # key, label ("", "") for anyone
@@ -561,8 +761,9 @@ _CONTEXT_END = re.compile(
 )
 
 
-def _context_words(window: str, rel_end: int) -> list[str]:
-    after = window[rel_end : rel_end + _CONTEXT_CHARS]
+def _context_words(after: str) -> list[str]:
+    """The words right after a figure (``after``: the text after it) that may say what it
+    counts, lower-cased: up to the first punctuation, number or conjunction."""
     cut = _CONTEXT_END.search(after)
     if cut:
         after = after[: cut.start()]
@@ -633,10 +834,11 @@ def _group_labels(found: list[_Found]) -> None:
         labels = Counter(f.predicate[1] for f in members)
         base = min(labels, key=lambda label: (-labels[label], label))
         specifics = {f.specific[0] for f in members if f.specific[0]}
+        specific_labels = _specific_labels(members) if len(specifics) > 1 else {}
         for f in members:
             name = base
             if len(specifics) > 1 and f.specific[0]:
-                name = f"{base}: {_specific_label(members, f.specific[0])}"
+                name = f"{base}: {specific_labels[f.specific[0]]}"
             if unit:
                 name = f"{name} [{unit}]"
             if change:
@@ -644,19 +846,26 @@ def _group_labels(found: list[_Found]) -> None:
             f.group = name
 
 
-def _specific_label(members: list[_Found], key: str) -> str:
-    labels = Counter(f.specific[1] for f in members if f.specific[0] == key)
-    return min(labels, key=lambda label: (-labels[label], label))
+def _specific_labels(members: list[_Found]) -> dict[str, str]:
+    """Per key of who is counted, its most frequent label (the first in order on a tie)."""
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in members:
+        if f.specific[0]:
+            labels[f.specific[0]][f.specific[1]] += 1
+    return {
+        key: min(counts, key=lambda label: (-counts[label], label))
+        for key, counts in labels.items()
+    }
 
 
-def _side(row: FigureRow, by: By) -> str:
+def _side(row: _Row, by: By) -> str:
     outlet = row.outlet if row.outlet is not None else _UNKNOWN_OUTLET
     if by == "outlet":
         return outlet
     return row.asserted_by if row.asserted_by != OWN_VOICE else f"{outlet} (own voice)"
 
 
-def _points(row: FigureRow) -> tuple[float, float] | None:
+def _points(row: _Row) -> tuple[float, float] | None:
     """The lowest and highest number a figure names (for the spread)."""
     if row.value is not None:
         return row.value, row.value
@@ -697,7 +906,7 @@ def _spreads(found: list[_Found]) -> list[DaySpread]:
     return spreads
 
 
-def _copies(a: FigureRow, b: FigureRow) -> bool:
+def _copies(a: _Row, b: _Row) -> bool:
     """Two figures from copies of one article: a copy is not another outlet's word."""
     return a.copy_group is not None and a.copy_group == b.copy_group
 
@@ -803,68 +1012,77 @@ def find_figures(
         raise StoreError(f"figures: by must be 'outlet' or 'source', not {by!r}")
     if window < 0:
         raise StoreError("figures: window must be 0 or more days")
-    for value, what in ((since, "since"), (until, "until")):
-        if value is not None and not _is_day(value):
-            raise StoreError(f"{what}: {value!r} is not a date of the form YYYY-MM-DD")
+    for day, what in ((since, "since"), (until, "until")):
+        if day is not None and not _is_day(day):
+            raise StoreError(f"{what}: {day!r} is not a date of the form YYYY-MM-DD")
     terms = _parse_term(term, exact)
     candidates = _candidates(conn, where, terms, exact)
-    ids = [r["document_id"] for r in candidates]
-    dates, cues = _document_context(conn, where, ids)
-    copies = _copy_groups(conn, where, ids)
+    copies = _copy_groups(conn, where, [r[0] for r in candidates])
+    analysed_of: dict[
+        tuple[str | None, str | None, str | None],
+        tuple[Match, tuple[str, str], tuple[str, str]] | None,
+    ] = {}
+    interval_of: dict[tuple[str, float | None, float | None, float | None], Any] = {}
     found: list[_Found] = []
-    for r in candidates:
-        window_text: str = r["window"] or ""
-        offset: int = r["window_start"]
-        rel = (r["start"] - offset, r["end"] - offset)
+    for (
+        doc_id,
+        claim_id,
+        figure,
+        start,
+        value,
+        low,
+        high,
+        qualifier,
+        unit,
+        direction,
+        measure,
+        event,
+        asserted_by,
+        doc_outlet,
+        published,
+        context_words,
+        sentence,
+        said_on,
+    ) in candidates:
         # only a count of something unnamed may be named by the words after it ("63 people
         # had died"); "four days" after which someone died is not a count of the dead
-        context = None if exact or r["unit"] else _context_words(window_text, rel[1])
-        analysed = _analyse(terms, r["measure"], r["event"], context)
+        context = None if exact or unit else context_words
+        key = (measure, event, context)
+        try:
+            analysed = analysed_of[key]
+        except KeyError:
+            analysed = analysed_of[key] = _analyse(
+                terms, measure, event, context.split() if context else None
+            )
         if analysed is None:
             continue
         how, predicate, specific = analysed
-        sentence = _sentence(window_text, *rel)
-        published: str | None = r["published"]
-        said_on = _statement_date(
-            window_text,
-            offset,
+        bounds_key = (qualifier, value, low, high)
+        try:
+            bounds = interval_of[bounds_key]
+        except KeyError:
+            bounds = interval_of[bounds_key] = interval(qualifier, value, low, high)
+        row = _Row(
+            said_on or published,
+            "sentence" if said_on else ("published" if published else None),
+            figure,
+            value,
+            low,
+            high,
+            qualifier,
+            unit,
+            direction,
+            measure,
+            event,
+            asserted_by or OWN_VOICE,
+            doc_outlet,
+            doc_id,
+            claim_id,
             sentence,
-            (r["start"], r["end"]),
-            dates.get(r["document_id"], ()),
-            cues.get(r["document_id"], ()),
-            published,
+            how,
+            copies.get(doc_id),
         )
-        date = said_on or published
-        row = FigureRow(
-            group="",
-            date=date,
-            date_source="sentence" if said_on else ("published" if published else None),
-            figure=r["text"],
-            value=r["value"],
-            low=r["low"],
-            high=r["high"],
-            qualifier=r["qualifier"],
-            unit=r["unit"],
-            direction=r["direction"],
-            measure=r["measure"],
-            event=r["event"],
-            asserted_by=r["asserted_by_name"] or OWN_VOICE,
-            outlet=r["outlet"],
-            document_id=r["document_id"],
-            claim_id=r["claim_id"],
-            sentence=" ".join(window_text[sentence[0] : sentence[1]].split()),
-            match=how,
-            copy_group=copies.get(r["document_id"]),
-        )
-        found.append(
-            _Found(
-                row,
-                r["start"],
-                predicate,
-                specific,
-                interval=interval(r["qualifier"], r["value"], r["low"], r["high"]),
-            )
-        )
+        found.append(_Found(row, start, predicate, specific, interval=bounds))
     _group_labels(found)
     for f in found:
         f.side = _side(f.row, by)
@@ -873,7 +1091,7 @@ def find_figures(
     spread_of = {(s.group, s.date): s for s in spreads}
     flagged = {(g.document_id, g.claim_id) for g in flags}
 
-    def shown(row: FigureRow) -> bool:
+    def shown(row: _Row) -> bool:
         if outlet is not None and (row.outlet or "").casefold() != outlet.casefold():
             return False
         if since is not None and (row.date is None or row.date < since):
@@ -892,15 +1110,16 @@ def find_figures(
     )
     rows: list[FigureRow] = []
     for f in shown_found:
-        spread = spread_of.get((f.group, f.row.date or ""))
+        r = f.row
+        spread = spread_of.get((f.group, r.date or ""))
         rows.append(
-            replace(
-                f.row,
-                group=f.group,
-                day_low=spread.low if spread else None,
-                day_high=spread.high if spread else None,
-                day_ratio=spread.ratio if spread else None,
-                flagged=(f.row.document_id, f.row.claim_id) in flagged,
+            FigureRow(
+                f.group,
+                *r,
+                spread.low if spread else None,
+                spread.high if spread else None,
+                spread.ratio if spread else None,
+                (r.document_id, r.claim_id) in flagged,
             )
         )
     kept = {(r.document_id, r.claim_id) for r in rows}

@@ -200,11 +200,33 @@ def _syndication(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _claim_context(conn: sqlite3.Connection) -> None:
+    """What ``find_figures`` reads around each figure, worked out once (see
+    ``store/figures.py``), filled for the documents stored before."""
+    from .figures import CLAIM_CONTEXT_SCHEMA, fill_claim_context
+
+    for statement in CLAIM_CONTEXT_SCHEMA:
+        conn.execute(statement)
+    fill_claim_context(conn)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial_schema", _initial_schema),
     ("corpus_entities", _corpus_entities),
     ("syndication", _syndication),
+    ("claim_context", _claim_context),
 ]
+
+
+def _fill_claim_context(conn: Connection) -> None:
+    from .figures import fill_claim_context
+
+    fill_claim_context(conn)
+
+
+#: What a migration does on PostgreSQL after its statements (``postgres.SCHEMA``), in
+#: Python: filling a new table from the documents stored before.
+_POSTGRES_AFTER: dict[str, Migration] = {"claim_context": _fill_claim_context}
 
 
 def _ensure_table(conn: Connection) -> None:
@@ -230,10 +252,13 @@ def _postgres_migration(name: str) -> Migration:
     if name not in SCHEMA:
         raise OnrecordError(f"the migration {name!r} has no PostgreSQL statements yet")
     statements = SCHEMA[name]
+    after = _POSTGRES_AFTER.get(name)
 
     def run(conn: Connection) -> None:
         for statement in statements:
             conn.execute(statement)
+        if after is not None:
+            after(conn)
 
     return run
 

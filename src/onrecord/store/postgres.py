@@ -103,7 +103,9 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
 _INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 _BEGIN_LOCKED = "BEGIN; SELECT pg_advisory_xact_lock(hashtext('onrecord:' || current_schema()))"
 #: The tables a bare ``ANALYZE`` analyses (the whole database would be every schema's).
-_ANALYZE = "ANALYZE documents, quotes, entities, claims, syndication, syndication_quotes"
+_ANALYZE = (
+    "ANALYZE documents, quotes, entities, claims, claim_context, syndication, syndication_quotes"
+)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -588,9 +590,25 @@ _SYNDICATION_SCHEMA = [
     "CREATE INDEX documents_newest ON documents((published IS NULL), published DESC, id)",
 ]
 
+#: ``figures.CLAIM_CONTEXT_SCHEMA``; the migration then fills it in Python.
+_CLAIM_CONTEXT_SCHEMA = [
+    """
+    CREATE TABLE claim_context (
+        document_id TEXT COLLATE "C" NOT NULL REFERENCES documents(id),
+        claim_id TEXT COLLATE "C" NOT NULL,
+        after_text TEXT COLLATE "C" NOT NULL,
+        context_words TEXT COLLATE "C" NOT NULL,
+        sentence TEXT COLLATE "C" NOT NULL,
+        said_on TEXT COLLATE "C",
+        UNIQUE (document_id, claim_id)
+    )
+    """,
+]
+
 #: The statements of each migration (by its name in ``migrations.MIGRATIONS``) on PostgreSQL.
 SCHEMA: dict[str, list[str]] = {
     "initial_schema": _INITIAL_SCHEMA,
     "corpus_entities": ENTITIES_SCHEMA,
     "syndication": _SYNDICATION_SCHEMA,
+    "claim_context": _CLAIM_CONTEXT_SCHEMA,
 }
