@@ -914,8 +914,8 @@ def _more(
         month, day_number = _month(g["m"]), parse_number(g["dc"])
         if day_number is None or not 1 <= day_number <= 31:
             return None
-        year = _closest_year(month, int(day_number), ref, future)
-        return DateFound(s, e, "date", _iso(year, month, int(day_number)), year_given=False)
+        year_dw = _closest_year(month, int(day_number), ref, future)
+        return DateFound(s, e, "date", _iso(year_dw, month, int(day_number)), year_given=False)
     if kind in {"on_numeric", "on_point"}:
         a, b = int(g["a"]), int(g["b"])
         month, dom = (a, b) if a <= 12 else (b, a)  # US order unless the first is a day
