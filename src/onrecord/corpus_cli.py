@@ -376,20 +376,48 @@ def speakers(
     limit: Annotated[int | None, typer.Option(min=0, help="At most this many speakers.")] = None,
     output_format: FormatOption = QueryFormat.table,
     all_copies: AllCopiesOption = False,
+    by_name: Annotated[
+        bool,
+        typer.Option(
+            "--by-name",
+            help="One row per speaker name as written, not per person across spellings.",
+        ),
+    ] = False,
 ) -> None:
     """Named speakers, most quoted first, with how often each outlet quoted them.
 
-    A quote in several copies of one story (see `onrecord syndication`) counts once.
+    A person quoted under several spellings ("Donald Trump", "Donald J. Trump") is one
+    row under the name `onrecord entities` gives them, the other spellings in "also"
+    (jsonl/csv: `variants`, `corpus_entity`). A quote in several copies of one story
+    (see `onrecord syndication`) counts once.
     """
     from .store import open_corpus
 
     with _one_line_errors(), open_corpus(db) as corpus:
         rows = [
-            s.as_dict() for s in corpus.speakers(outlet=outlet, limit=limit, all_copies=all_copies)
+            s.as_dict()
+            for s in corpus.speakers(
+                outlet=outlet, limit=limit, all_copies=all_copies, by_name=by_name
+            )
         ]
-    _write_rows(
-        rows, ("name", "type", "quotes", "documents", "by_outlet"), output_format, sys.stdout
-    )
+    columns: tuple[str, ...] = ("name", "type", "quotes", "documents", "by_outlet")
+    if output_format is QueryFormat.table:
+        if not by_name:
+            for row in rows:
+                row["also"] = _also(row["variants"])
+            columns = ("name", "also", "type", "quotes", "documents", "by_outlet")
+    else:
+        columns = (*columns, "variants", "corpus_entity")
+    if output_format is QueryFormat.csv:
+        for row in rows:
+            row["variants"] = json.dumps(row["variants"], ensure_ascii=False)
+    _write_rows(rows, columns, output_format, sys.stdout)
+
+
+def _also(variants: Sequence[str], most: int = 3) -> str:
+    """A short list of a speaker's other names: the first few, then "+N"."""
+    shown = ", ".join(variants[:most])
+    return shown + (f" +{len(variants) - most}" if len(variants) > most else "")
 
 
 def outlets(

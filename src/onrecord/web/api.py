@@ -113,6 +113,8 @@ class SpeakerItem(_Out):
     quotes: int
     documents: int
     by_outlet: dict[str, int]
+    variants: list[str] = []
+    corpus_entity: int | None = None
 
 
 class SpeakerPage(_Paged):
@@ -442,7 +444,10 @@ def list_speakers(
             corpus,
             "speakers",
             (outlet, offset + limit, all_copies),
-            lambda: corpus.speakers(outlet=outlet, limit=offset + limit, all_copies=all_copies),
+            # by name: as ``speaker_total`` counts them
+            lambda: corpus.speakers(
+                outlet=outlet, limit=offset + limit, all_copies=all_copies, by_name=True
+            ),
         )[offset:]
         if offset < total
         else []
