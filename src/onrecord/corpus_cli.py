@@ -187,6 +187,9 @@ def ingest(
         if failed:
             raise typer.Exit(1)
         return
+    from .store.postgres import display_url, is_postgres_url
+
+    shown = display_url(db) if is_postgres_url(db) else db  # never print a password
     show_progress = sys.stderr.isatty() if progress is None else progress
     reporter: _ProgressReporter | None = None
     try:
@@ -207,10 +210,10 @@ def ingest(
     except KeyboardInterrupt:
         so_far = reporter.stats.summary() if reporter and reporter.stats else "nothing stored"
         typer.echo(
-            f"onrecord: interrupted; {db}: {so_far}; run the same command to continue", err=True
+            f"onrecord: interrupted; {shown}: {so_far}; run the same command to continue", err=True
         )
         raise typer.Exit(130) from None
-    typer.echo(f"onrecord: {db}: {stats.summary()}", err=True)
+    typer.echo(f"onrecord: {shown}: {stats.summary()}", err=True)
     if stats.failed:
         raise typer.Exit(1)
 
