@@ -481,28 +481,16 @@ def load_shards(
     A record whose document is stored already is counted and left alone (unless
     ``update``), so loading the same shards twice stores nothing twice.
     """
-    from ..store import IngestStats, PutResult, Store
+    from ..store import IngestStats, Store
     from ..store.entities import link_pending
+    from ..store.loader import store_result
     from ..store.syndication import index_pending
 
     stats = IngestStats()
     with Store.open(db) as store:
         for path in shards:
             for result in read_shard(path):
-                if isinstance(result, ErrorRecord):
-                    store.put_error(result)
-                    stats.failed += 1
-                    stats.errors.append(result)
-                else:
-                    outcome = store.put(result, replace=update)
-                    if outcome is PutResult.inserted:
-                        stats.inserted += 1
-                    elif outcome is PutResult.updated:
-                        stats.updated += 1
-                    elif outcome is PutResult.unchanged:
-                        stats.unchanged += 1
-                    else:
-                        stats.duplicate += 1
+                store_result(store, result, stats, update=update)
                 if on_result is not None:
                     on_result(result, stats)
         index_pending(store)  # syndication groups of the new documents

@@ -19,7 +19,7 @@ from .dialect import Connection
 from .entities import link_pending
 from .syndication import index_pending
 
-__all__ = ["IngestStats", "ingest"]
+__all__ = ["IngestStats", "ingest", "store_result"]
 
 
 @dataclass(slots=True)
@@ -55,6 +55,26 @@ class IngestStats:
             parts.append(f"{duplicate} duplicate")
         parts.append(f"{self.failed} failed")
         return ", ".join(parts)
+
+
+def store_result(
+    store: Store, result: Record | ErrorRecord, stats: IngestStats, *, update: bool
+) -> None:
+    """Store one analysis result (a record, or an error row) and count what happened."""
+    if isinstance(result, ErrorRecord):
+        store.put_error(result)
+        stats.failed += 1
+        stats.errors.append(result)
+        return
+    outcome = store.put(result, replace=update)
+    if outcome is PutResult.inserted:
+        stats.inserted += 1
+    elif outcome is PutResult.updated:
+        stats.updated += 1
+    elif outcome is PutResult.unchanged:
+        stats.unchanged += 1
+    else:
+        stats.duplicate += 1
 
 
 def _plan(
@@ -159,20 +179,7 @@ def ingest(
         )
         try:
             for result in results:
-                if isinstance(result, ErrorRecord):
-                    store.put_error(result)
-                    stats.failed += 1
-                    stats.errors.append(result)
-                else:
-                    outcome = store.put(result, replace=update)
-                    if outcome is PutResult.inserted:
-                        stats.inserted += 1
-                    elif outcome is PutResult.updated:
-                        stats.updated += 1
-                    elif outcome is PutResult.unchanged:
-                        stats.unchanged += 1
-                    else:
-                        stats.duplicate += 1
+                store_result(store, result, stats, update=update)
                 if on_result is not None:
                     on_result(result, stats)
         finally:
