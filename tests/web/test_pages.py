@@ -439,3 +439,34 @@ def test_analyze_is_size_capped(
             "/analyze", files={"upload": ("a.html", b"<p>x</p>" * 200, "text/html")}
         )
         assert upload.status_code == 400 and "larger than 1,000 bytes" in upload.text
+
+
+def test_figures_table_is_paged(get: Callable[..., str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.web import pages
+
+    everything = get("/figures?term=killed")
+    rows = everything.count("<tr", everything.index("figures-table"), everything.index("</table>"))
+    assert rows > 3 and 'rel="next"' not in everything  # one page: every figure
+    monkeypatch.setattr(pages, "FIGURES_PAGE_SIZE", 2)
+    monkeypatch.setattr(pages, "FIGURES_LIST_LIMIT", 1)
+    first = get("/figures?term=killed")
+    table = first[first.index("figures-table") : first.index("</table>")]
+    assert table.count("<tr") == 3  # the header and two figures
+    assert 'rel="next" href="/figures?term=killed&amp;by=outlet&amp;window=0&amp;page=2"' in first
+    assert f"Figures 1–2 of {rows - 1}" in first
+    second = get("/figures?term=killed&page=2")
+    assert 'rel="prev"' in second and "Figures 3–4 of" in second
+    last = get(f"/figures?term=killed&page={rows}")  # past the end: an empty table
+    assert 'rel="next"' not in last
+
+
+def test_speaker_pages_split_the_quotes(
+    get: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from onrecord.web import pages
+
+    whole = get("/speakers/Lena%20Varga")
+    monkeypatch.setattr(pages, "SPEAKER_PAGE_SIZE", 2)
+    first, second = get("/speakers/Lena%20Varga"), get("/speakers/Lena%20Varga?page=2")
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    assert first != second and 'rel="next"' not in whole

@@ -563,7 +563,8 @@ def get_figures(
 ) -> FiguresOut:
     def compute() -> tuple[Figures, list[str], list[SpreadItem], list[FlagItem]]:
         try:
-            found = corpus.figures(
+            found = queries.figures(
+                corpus,
                 term,
                 outlet=outlet,
                 since=_day(since),
@@ -584,7 +585,7 @@ def get_figures(
         )
 
     found, groups, spreads, flags = queries.memo(
-        corpus, "figures", (term, outlet, since, until, by, window, exact), compute
+        corpus, "figures-api", (term, outlet, since, until, by, window, exact), compute
     )
     total = len(found.rows)
     return FiguresOut(

@@ -15,8 +15,9 @@ import json
 import re
 import sqlite3
 import threading
-from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -33,6 +34,7 @@ from ..store import Corpus, CorpusEntity
 from ..store.db import StoreError
 from ..store.queries import QUOTE_COLUMNS, QuoteRow, fts_query
 from ..types import Record
+from . import queries
 from .deps import get_corpus
 from .queries import quote_page
 
@@ -473,40 +475,6 @@ def _page(value: str | None) -> int:
         return 1
 
 
-_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_cache_lock = threading.Lock()
-_CACHE_SIZE = 64
-
-
-def _data_version(corpus: Corpus) -> tuple[Any, ...]:
-    """Changes whenever a document is stored or its quotes are stored again (``--update``
-    deletes and inserts them: new keys)."""
-    try:
-        row = corpus.conn.execute(
-            "SELECT (SELECT count(*) FROM documents), (SELECT max(pk) FROM documents),"
-            " (SELECT max(pk) FROM quotes)"
-        ).fetchone()
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot read the corpus: {exc}") from exc
-    return tuple(row)
-
-
-def cached(corpus: Corpus, name: str, args: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """``compute()``, remembered while the corpus is unchanged (the server only reads it)."""
-    key = (corpus.path, _data_version(corpus), name, args)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            hit: T = _cache[key]
-            return hit
-    value = compute()
-    with _cache_lock:
-        _cache[key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
-
-
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, template, context, status_code=status)
 
@@ -580,10 +548,13 @@ def search_page(
                 more = total > offset + PAGE_SIZE
         except StoreError as exc:
             errors.append(exc.message)
-    outlet_rows = cached(corpus, "outlets", (), corpus.outlets)
+    outlet_rows = queries.memo(corpus, "outlets", (False,), corpus.outlets)
     outlets = [o.outlet for o in outlet_rows if o.outlet]
     speakers = [
-        s.name for s in cached(corpus, "speakers", (300,), lambda: corpus.speakers(limit=300))
+        s.name
+        for s in queries.memo(
+            corpus, "speakers", (None, 300, False), lambda: corpus.speakers(limit=300)
+        )
     ]
     empty_corpus = not outlet_rows
     words = [t for t in _WORDS.findall(q or "")]
@@ -696,51 +667,88 @@ def speaker_quotes(
 ) -> SpeakerQuotes:
     """Every quote whose speaker is one of ``names`` (whole names, any case), oldest first,
     with counts by outlet, day and kind over all of them (every copy counts)."""
-    wanted = sorted({n.casefold() for n in names if n})
-    stored: list[str] = []
-    for folded in wanted:  # the spellings as stored, so that the index on speaker_name serves
-        stored += [
-            str(r[0])
-            for r in corpus.conn.execute(
-                "SELECT DISTINCT speaker_name FROM quotes WHERE speaker_name = ? COLLATE NOCASE",
-                (folded,),
-            )
-        ]
+    # the spellings as stored (SQLite's NOCASE: ASCII letters folded), from the remembered
+    # list of names, so that the index on speaker_name serves
+    spellings = queries.speaker_spellings(corpus)
+    stored = sorted(
+        {s for n in names if n for s in spellings.get(n.casefold().encode("utf-8").lower(), ())}
+    )
     if not stored:
         return SpeakerQuotes(0, [], [], {}, [])
-    marks = ", ".join("?" for _ in stored)
-    base = (
-        f" FROM quotes q JOIN documents d ON d.id = q.document_id WHERE q.speaker_name IN ({marks})"
+    counts = queries.memo(
+        corpus,
+        "speaker-quotes",
+        (tuple(stored),),
+        lambda: _speaker_counts(corpus, stored),
+        item=True,
     )
-    params = tuple(stored)
+    page = list(counts.order[offset : offset + limit])
+    rows: list[QuoteRow] = []
+    if page:
+        marks = ", ".join("?" for _ in page)
+        try:
+            found = {
+                r[0]: QuoteRow(*r[1:])
+                for r in corpus.conn.execute(
+                    f"SELECT q.pk, {_QUOTE_SELECT} FROM quotes q"
+                    f" JOIN documents d ON d.id = q.document_id WHERE q.pk IN ({marks})",
+                    page,
+                )
+            }
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the quotes: {exc}") from exc
+        rows = [found[pk] for pk in page if pk in found]
+    return SpeakerQuotes(counts.total, counts.by_outlet, counts.by_date, counts.kinds, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _SpeakerCounts:
+    total: int
+    by_outlet: list[tuple[str, int]]
+    by_date: list[tuple[str, int]]
+    kinds: dict[str, int]
+    order: array[int]  # the quotes' pks, oldest first (undated last)
+
+
+def _speaker_counts(corpus: Corpus, stored: list[str]) -> _SpeakerCounts:
+    """One pass over the quotes of ``stored`` (names as stored): the counts, and the
+    order of the quotes (published, undated last; document; position)."""
+    marks = ", ".join("?" for _ in stored)
+    outlets: Counter[str] = Counter()
+    days: Counter[str | None] = Counter()
+    kinds: Counter[str] = Counter()
+    keyed: list[tuple[bool, str, str, bool, int, int]] = []
     try:
-        outlets: Counter[str] = Counter()
-        days: Counter[str | None] = Counter()
-        kinds: Counter[str] = Counter()
-        for outlet, published, kind, n in corpus.conn.execute(
-            "SELECT d.outlet, d.published, q.kind, count(*)" + base + " GROUP BY 1, 2, 3", params
+        for pk, outlet, published, kind, document_id, start in corpus.conn.execute(
+            "SELECT q.pk, d.outlet, d.published, q.kind, q.document_id, q.content_start"
+            f" FROM quotes q JOIN documents d ON d.id = q.document_id"
+            f" WHERE q.speaker_name IN ({marks})",
+            stored,
         ):
-            outlets[outlet if outlet is not None else "(unknown outlet)"] += n
-            days[published] += n
-            kinds[str(kind)] += n
-        rows = [
-            QuoteRow(*r)
-            for r in corpus.conn.execute(
-                f"SELECT {_QUOTE_SELECT}"
-                + base
-                + " ORDER BY d.published IS NULL, d.published, q.document_id, q.content_start"
-                " LIMIT ? OFFSET ?",
-                (*params, limit, offset),
+            outlets[outlet if outlet is not None else "(unknown outlet)"] += 1
+            days[published] += 1
+            kinds[str(kind)] += 1
+            keyed.append(
+                (
+                    published is None,
+                    published or "",
+                    document_id,
+                    start is not None,
+                    start or 0,
+                    pk,
+                )
             )
-        ]
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read the quotes: {exc}") from exc
+    keyed.sort()
     by_outlet = sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))
     by_date = [
         (day or "undated", n)
         for day, n in sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
     ]
-    return SpeakerQuotes(sum(outlets.values()), by_outlet, by_date, dict(kinds), rows)
+    return _SpeakerCounts(
+        sum(outlets.values()), by_outlet, by_date, dict(kinds), array("q", (k[-1] for k in keyed))
+    )
 
 
 @router.get("/speakers/{name:path}", response_class=HTMLResponse)
@@ -781,6 +789,12 @@ def speaker_page(
 # --- figures -------------------------------------------------------------------------------
 
 
+#: Rows of the figures table rendered per page (the chart reads every figure from the API).
+FIGURES_PAGE_SIZE = 100
+#: Spreads and lone figures listed on the page at most (the API has them all).
+FIGURES_LIST_LIMIT = 100
+
+
 @router.get("/figures", response_class=HTMLResponse)
 def figures_page(
     request: Request,
@@ -788,6 +802,7 @@ def figures_page(
     term: str | None = None,
     by: str | None = None,
     window: str | None = None,
+    page: str | None = None,
 ) -> HTMLResponse:
     term = (term or "").strip()[:200] or None
     by_value = "source" if by == "source" else "outlet"
@@ -800,23 +815,15 @@ def figures_page(
     found = None
     if term and not errors:
         try:
-            found = cached(
-                corpus,
-                "figures",
-                (term, by_value, days),
-                lambda: corpus.figures(term, by=by_value, window=days),  # type: ignore[arg-type]
-            )
+            found = queries.figures(corpus, term, by=by_value, window=days)  # type: ignore[arg-type]
         except StoreError as exc:
             errors.append(exc.message)
-    api = "/api/figures?" + urlencode({"term": term or "", "by": by_value, "window": days})
-    series = sorted(
-        {
-            (r.outlet or "(unknown outlet)") if by_value == "outlet" else r.asserted_by
-            for r in found.rows
-        }
-        if found
-        else set()
-    )
+    params = {"term": term or "", "by": by_value, "window": days}
+    api = "/api/figures?" + urlencode(params)
+    number = _page(page)
+    total = len(found.rows) if found else 0
+    start = (number - 1) * FIGURES_PAGE_SIZE
+    rows = found.rows[start : start + FIGURES_PAGE_SIZE] if found else []
     return _render(
         request,
         "figures.html",
@@ -826,8 +833,17 @@ def figures_page(
         by=by_value,
         window=days,
         found=found,
-        series=series,
-        groups=sorted({r.group for r in found.rows}) if found else [],
+        rows=rows,
+        total=total,
+        first=start + 1,
+        list_limit=FIGURES_LIST_LIMIT,
+        page=number,
+        prev_href=_query_href("/figures", params, page=number - 1) if number > 1 else None,
+        next_href=(
+            _query_href("/figures", params, page=number + 1)
+            if total > number * FIGURES_PAGE_SIZE
+            else None
+        ),
         api=api,
         errors=errors,
     )
@@ -839,10 +855,21 @@ def figures_page(
 MATRIX_SPEAKERS = 15
 
 
-@router.get("/outlets", response_class=HTMLResponse)
-def outlets_page(request: Request, corpus: CorpusDep) -> HTMLResponse:
-    outlets = cached(corpus, "outlets", (), corpus.outlets)
-    speakers = cached(corpus, "speakers", (), corpus.speakers)
+@dataclass(frozen=True, slots=True)
+class OutletsView:
+    outlets: list[Any]
+    quoted: dict[str, list[tuple[str, int]]]
+    named: Counter[str]
+    columns: list[str]
+    matrix: list[tuple[Any, list[int]]]
+    speakers_total: int
+
+
+def outlets_view(corpus: Corpus) -> OutletsView:
+    """What /outlets shows: each outlet's speakers, most quoted first, and the matrix of
+    the most quoted speakers by outlet (worked out once per state of the corpus)."""
+    outlets = corpus.outlets()
+    speakers = corpus.speakers()
     quoted: dict[str, list[tuple[str, int]]] = defaultdict(list)
     named: Counter[str] = Counter()
     for s in speakers:
@@ -855,16 +882,22 @@ def outlets_page(request: Request, corpus: CorpusDep) -> HTMLResponse:
     matrix = [
         (s, [s.by_outlet.get(column, 0) for column in columns]) for s in speakers[:MATRIX_SPEAKERS]
     ]
+    return OutletsView(outlets, dict(quoted), named, columns, matrix, len(speakers))
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def outlets_page(request: Request, corpus: CorpusDep) -> HTMLResponse:
+    view = queries.memo(corpus, "outlets-page", (), lambda: outlets_view(corpus))
     return _render(
         request,
         "outlets.html",
         title="Outlets",
-        outlets=outlets,
-        quoted=quoted,
-        named=named,
-        columns=columns,
-        matrix=matrix,
-        speakers_total=len(speakers),
+        outlets=view.outlets,
+        quoted=view.quoted,
+        named=view.named,
+        columns=view.columns,
+        matrix=view.matrix,
+        speakers_total=view.speakers_total,
     )
 
 

@@ -11,10 +11,11 @@ import threading
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ..store import Corpus
 from ..store.db import store_error
+from ..store.figures import Figures
 from ..store.queries import QUOTE_COLUMNS, QuoteRow, fts_query
 
 T = TypeVar("T")
@@ -24,11 +25,13 @@ __all__ = [
     "SpeakerDetail",
     "article_page",
     "entity_key",
+    "figures",
     "memo",
     "quote_page",
     "record_json",
     "speaker_detail",
     "speaker_names",
+    "speaker_spellings",
     "speaker_total",
 ]
 
@@ -86,24 +89,77 @@ def _version(corpus: Corpus) -> tuple[int, int]:
 
 
 _memo: dict[tuple[Any, ...], Any] = {}
-#: Results of the costlier reads (outlets, speaker lists, figures, corpus entities) kept
+#: Results of the costlier reads (outlets, speaker lists, figures, corpus entities, the
+#: outlets page) kept, the least recently used dropped first
 _MEMO_KEPT = 64
+#: The results asked for one item of many (a speaker's quotes), kept apart so that they
+#: never push out the costlier ones above
+_memo_items: dict[tuple[Any, ...], Any] = {}
+_MEMO_ITEMS_KEPT = 512
 
 
-def memo(corpus: Corpus, name: str, args: tuple[Any, ...], compute: Callable[[], T]) -> T:
+def memo(
+    corpus: Corpus,
+    name: str,
+    args: tuple[Any, ...],
+    compute: Callable[[], T],
+    *,
+    item: bool = False,
+) -> T:
     """``compute()``, remembered while the corpus is unchanged (no document or quote
-    stored since): the server is read-only, so the same question has the same answer."""
+    stored since): the server is read-only, so the same question has the same answer.
+    Requests asking the same question at once compute it once: the others wait for it.
+    ``item``: a question about one item of many (one speaker), remembered apart."""
     key = (corpus.path, _version(corpus), name, args)
+    kept, most = (_memo_items, _MEMO_ITEMS_KEPT) if item else (_memo, _MEMO_KEPT)
     with _counts_lock:
-        if key in _memo:
-            value: T = _memo[key]
+        if key in kept:
+            value: T = kept.pop(key)
+            kept[key] = value  # the most recently used last: the oldest go first
             return value
-    value = compute()
-    with _counts_lock:
-        while len(_memo) >= _MEMO_KEPT:
-            _memo.pop(next(iter(_memo)))
-        _memo[key] = value
+        flight = _flights.setdefault(key, threading.Lock())
+    with flight:
+        with _counts_lock:
+            if key in kept:
+                value = kept[key]
+                return value
+        try:
+            value = compute()
+            with _counts_lock:
+                while len(kept) >= most:
+                    kept.pop(next(iter(kept)))
+                kept[key] = value
+        finally:
+            with _counts_lock:
+                _flights.pop(key, None)
     return value
+
+
+#: The lock of each question being computed (see ``memo``).
+_flights: dict[tuple[Any, ...], threading.Lock] = {}
+
+
+def figures(
+    corpus: Corpus,
+    term: str,
+    *,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    by: Literal["outlet", "source"] = "outlet",
+    window: int = 0,
+    exact: bool = False,
+) -> Figures:
+    """``Corpus.figures``, remembered while the corpus is unchanged (one entry for the
+    page and the API: the chart of the page reads the same figures from the API)."""
+    return memo(
+        corpus,
+        "figures",
+        (term, outlet, since, until, by, window, exact),
+        lambda: corpus.figures(
+            term, outlet=outlet, since=since, until=until, by=by, window=window, exact=exact
+        ),
+    )
 
 
 def _count(corpus: Corpus, sql: str, params: dict[str, Any]) -> int:
@@ -275,6 +331,19 @@ def speaker_names(corpus: Corpus) -> list[str]:
     with _names_lock:
         _names_cache[corpus.path] = (top, names)
     return names
+
+
+def speaker_spellings(corpus: Corpus) -> dict[bytes, list[str]]:
+    """The stored speaker names by their SQLite NOCASE form (UTF-8, ASCII letters
+    lower-cased), remembered while the corpus is unchanged."""
+
+    def compute() -> dict[bytes, list[str]]:
+        spellings: dict[bytes, list[str]] = {}
+        for name in speaker_names(corpus):
+            spellings.setdefault(name.encode("utf-8").lower(), []).append(name)
+        return spellings
+
+    return memo(corpus, "speaker-spellings", (), compute)
 
 
 def quote_page(
