@@ -47,6 +47,8 @@ from typing import Any
 
 from eval.run import replace_between_markers
 
+from bench.run import descendant_pids
+
 __all__ = ["Generated", "generate", "main", "pair_scores"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -349,30 +351,10 @@ class TreeRssSampler:
         if self.available:
             self._thread.join()
 
-    @staticmethod
-    def _tree() -> list[int]:
-        parents: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                parents[int(entry.name)] = int(stat.rsplit(")", 1)[-1].split()[1])
-        me = os.getpid()
-        tree = [me]
-        for pid in parents:
-            ancestor = parents.get(pid)
-            while ancestor and ancestor != me and ancestor in parents:
-                ancestor = parents[ancestor]
-            if ancestor == me:
-                tree.append(pid)
-        return tree
-
     def _run(self) -> None:
         while not self._stop.is_set():
             total = 0.0
-            for pid in self._tree():
+            for pid in [os.getpid(), *descendant_pids()]:
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:

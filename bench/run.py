@@ -113,6 +113,28 @@ def _maxrss_mb(who: int) -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
+def descendant_pids() -> Iterator[int]:
+    """The processes below this one (children, grandchildren ...), read from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # the command name may contain spaces: the fields after it start at ") "
+        fields = stat.rsplit(")", 1)[-1].split()
+        parents[int(entry.name)] = int(fields[1])
+    me = os.getpid()
+    for pid in parents:
+        ancestor = parents.get(pid)
+        while ancestor and ancestor != me and ancestor in parents:
+            ancestor = parents[ancestor]
+        if ancestor == me:
+            yield pid
+
+
 class DescendantPeakSampler:
     """Peak RSS of descendant processes (the worker pool), sampled from /proc.
 
@@ -138,29 +160,9 @@ class DescendantPeakSampler:
         if self.available:
             self._thread.join()
 
-    def _descendants(self) -> Iterator[int]:
-        parents: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # the command name may contain spaces: the fields after it start at ") "
-            fields = stat.rsplit(")", 1)[-1].split()
-            parents[int(entry.name)] = int(fields[1])
-        me = os.getpid()
-        for pid in parents:
-            ancestor = parents.get(pid)
-            while ancestor and ancestor != me and ancestor in parents:
-                ancestor = parents[ancestor]
-            if ancestor == me:
-                yield pid
-
     def _run(self) -> None:
         while not self._stop.is_set():
-            for pid in self._descendants():
+            for pid in descendant_pids():
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:
