@@ -282,3 +282,21 @@ def test_quote_in_the_object_of_a_learned_cue_verb() -> None:
 
 def test_a_title_in_the_object_of_a_verb_is_not_a_quote() -> None:
     assert quotes("Sanders appeared on “The View” last week.") == []
+
+
+def test_parenthetical_say_gives_the_host_clause_in_two_parts() -> None:
+    text = "In the long run, many economists say, this effect could ripple through the system."
+    q = next(q for q in quotes(text) if q.cue and q.cue.text == "say")
+    assert q.kind == "indirect"
+    assert q.source and q.source.text == "many economists"
+    assert [p.text for p in q.content_parts] == [
+        "In the long run",
+        "this effect could ripple through the system",
+    ]
+
+
+def test_headline_name_tagged_as_noun_still_heads_a_colon_line() -> None:
+    text = "Sanders: Clinton Email Story Has Moved.\n\nBernie Sanders spoke on Sunday in Ohio."
+    found = [q for q in quotes(text) if q.cue and q.cue.text == ":"]
+    assert found and found[0].source and found[0].source.text == "Sanders"
+    assert found[0].content.text == "Clinton Email Story Has Moved"

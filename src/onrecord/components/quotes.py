@@ -425,6 +425,8 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
         results.extend(_indirect(doc, index, used_verbs))
     results.extend(_name_colon_lines(doc, index, results))
     ordered = _sorted(results)
+    for att in ordered:
+        _extend_cue(doc, att)
     _mark_nesting(ordered)
     # an indirect attribution with no source inside another's content ("… according to the
     # ministry, 57 deaths had been confirmed") tells a reader nothing the outer one does not
@@ -470,14 +472,18 @@ def _name_colon_lines(doc: Doc, index: _Index, found: list[Attribution]) -> list
             continue
         name = [doc[t] for t in index.tokens_between(name_start, name_end)]
         words = [t for t in name if not t.is_punct and not t.is_space]
-        if not words or len(words) > 5 or words[0].pos_ != "PROPN":
+        if not words or len(words) > 5:
             continue
-        if any(t.pos_ in {"VERB", "AUX", "NUM"} or t.lower_ in _LINE_LABELS for t in words):
-            continue
+        if words[0].pos_ != "PROPN" or any(
+            t.pos_ in {"VERB", "AUX", "NUM"} or t.lower_ in _LINE_LABELS for t in words
+        ):
+            # a headline's "Sanders:" may be tagged a noun, "Issa:" an adjective
+            if not _known_name(doc, words):
+                continue
         rest = [t for t in index.tokens_between(start, end) if doc[t].is_alpha]
         if len(rest) < 3:
             continue
-        head = next(t for t in reversed(words) if t.pos_ == "PROPN")
+        head = next((t for t in reversed(words) if t.pos_ == "PROPN"), words[-1])
         kind = "mixed" if any(ch in QUOTE_CHARS for ch in text[start:end]) else "indirect"
         colon = name_end
         out.append(
@@ -492,6 +498,20 @@ def _name_colon_lines(doc: Doc, index: _Index, found: list[Attribution]) -> list
             )
         )
     return out
+
+
+def _known_name(doc: Doc, words: list[Token]) -> bool:
+    """A headline's "Sanders:" tagged as a noun: a name when each word is capitalised and
+    its last word is a proper noun or part of a named entity elsewhere in the article."""
+    if not all(t.text[:1].isupper() for t in words):
+        return False
+    last = words[-1].text.lower()
+    return any(
+        t.i != words[-1].i
+        and t.lower_ == last
+        and (t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"})
+        for t in doc
+    )
 
 
 def _merge_same_cue(results: list[Attribution]) -> list[Attribution]:
@@ -1375,9 +1395,18 @@ def frame_candidates(doc: Doc, tok: Token, in_quote: list[int]) -> list[FrameCan
                 frame, content_root = "xcomp", child
             elif child.dep_ == "ccomp":
                 frame, content_root = "ccomp", child
+            elif child.dep_ == "advcl":
+                # "called for the allies to organize ground forces": the parser makes "for" the
+                # clause's marker; it is the frame "called for" + what is called for
+                mark = next((c for c in child.children if c.dep_ == "mark"), None)
+                after_verb = index_after(tok, _cue_range(tok)[1])
+                if mark is not None and mark.lower_ == "for" and mark.i == after_verb:
+                    frame, content_root, cue_end = "prep:for", child, mark
             if frame is None or content_root is None or _names_an_utterance(content_root):
                 continue
             start, end = _content_range(content_root)
+            if frame == "prep:for" and content_root.dep_ == "advcl":
+                start = doc[cue_end.i + 1].idx
             if frame == "xcomp":
                 start = min(start, content_root.left_edge.idx)
             verb_end = _cue_range(tok)[1]
@@ -1561,6 +1590,8 @@ def _verb_cue(
     lemma = tok.lemma_.lower()
     cls = lexicon.get(lemma)
     clauses = [c for c in tok.children if c.dep_ in _CLAUSE_DEPS]
+    if tok.dep_ == "parataxis" and not clauses and cls is not None:
+        return _parenthetical(doc, index, tok)
     # "Few would admit this, but X says he …": the parser may hang the clause before the cue
     # on it too; the reported clause is the one after the cue when there is one
     comp = next((c for c in clauses if c.i > tok.i), clauses[0] if clauses else None)
@@ -1660,6 +1691,95 @@ def _verb_cue(
         confidence=confidence,
         source_head=subj.i,
     )
+
+
+def _parenthetical(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
+    """In the long run, many economists say, this effect could ripple …: a speech verb set
+    off by commas inside the clause it reports. The content is the host clause without the
+    aside, in two parts when the aside sits in its middle."""
+    subj = _subject(verb, index.in_quote)
+    if subj is None or subj.lower_ in {"it", "there"} or subj.i > verb.i:
+        return None
+    host = verb.head
+    if host.i == verb.i:
+        return None
+    aside = list(verb.subtree)
+    a_first, a_last = aside[0].i, aside[-1].i
+    h_first, h_last = host.left_edge.i, host.right_edge.i
+    sent = verb.sent
+    h_first, h_last = max(h_first, sent.start), min(h_last, sent.end - 1)
+    before = [t for t in doc[h_first:a_first] if not t.is_space]
+    after = [t for t in doc[a_last + 1 : h_last + 1] if not t.is_space]
+    before, after = _trim_punct(before), _trim_punct(after)
+    if not after or any(index.in_quote[t.i] >= 0 for t in before + after):
+        return None
+    if len([t for t in before + after if not t.is_punct]) < 4:
+        return None
+    parts: list[tuple[int, int]] = []
+    for toks in (before, after):
+        if toks:
+            parts.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+    content = (parts[0][0], parts[-1][1])
+    return Attribution(
+        kind="indirect",
+        content=content,
+        parts=parts,
+        cue=_cue_range(verb),
+        source=_source_range(subj),
+        confidence=0.6,
+        source_head=subj.i,
+    )
+
+
+#: Nouns naming the occasion of a statement, kept in the cue with their preposition as the
+#: guidelines keep a verb's entourage: "said in a statement", "told reporters in an interview".
+_OCCASION_NOUNS = frozenset(
+    "statement interview speech tweet post letter release email address remarks conference "
+    "call appearance op-ed column briefing".split()
+)
+#: Dependents to the right of a cue verb that may join it: a preposition (only one naming
+#: the occasion), a time ("said Tuesday") or an adverb ("said angrily").
+_CUE_MODIFIER_DEPS = frozenset({"prep", "npadvmod", "advmod", "tmod"})
+
+
+def _extend_cue(doc: Doc, att: Attribution) -> None:
+    """Grow a verb cue over its entourage to the right ("said in a statement on Tuesday",
+    "said Tuesday", "said angrily"), up to the content or the source. Prepositions join only
+    when they name the occasion: on PolNeAR train the annotators leave most others out."""
+    if att.cue is None:
+        return
+    span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
+    if span is None or not len(span):
+        return
+    blocked: list[tuple[int, int]] = [att.content, *att.parts]
+    if att.source is not None:
+        blocked.append(att.source)
+
+    def free(tok: Token) -> bool:
+        return not any(s < tok.idx + len(tok.text) and tok.idx < e for s, e in blocked)
+
+    heads = [t for t in span if t.pos_ in {"VERB", "AUX"}] or list(span)
+    end = span.end  # the token after the cue
+    grown = True
+    while grown and end < len(doc) and free(doc[end]) and not doc[end].is_space:
+        grown = False
+        for c in (c for h in heads for c in h.rights):
+            if c.i != end or c.dep_ not in _CUE_MODIFIER_DEPS:
+                continue
+            if c.dep_ == "prep" and not any(
+                t.dep_ == "pobj" and t.lemma_.lower() in _OCCASION_NOUNS for t in c.children
+            ):
+                continue
+            sub = list(c.subtree)
+            if sub[0].i != c.i or len(sub) > 8:
+                continue
+            if not all(free(t) for t in sub) or any(t.text in {",", ";"} for t in sub):
+                continue
+            end, grown = sub[-1].i + 1, True
+            break
+    if end > span.end:
+        last = doc[end - 1]
+        att.cue = (att.cue[0], last.idx + len(last.text))
 
 
 def _mark_nesting(results: list[Attribution]) -> None:
