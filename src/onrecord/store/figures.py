@@ -52,6 +52,7 @@ __all__ = [
     "interval",
     "normalise_measure",
     "stem",
+    "term_key",
 ]
 
 #: ``asserted_by`` of a figure that no attribution gives to anyone: the article says it.
@@ -341,6 +342,17 @@ def _parse_term(term: str, exact: bool) -> list[_Term]:
     return parsed
 
 
+def term_key(term: str, exact: bool = False) -> tuple[str, ...]:
+    """What ``term`` looks for, as a key: terms with the same key find the same figures
+    ("killed", "dead" and "deaths": the deaths family), whatever ``term`` itself says.
+    Raises ``StoreError`` as ``find_figures`` does for a term of stop words only."""
+    # a term of a family matches by its family's stems only (its own stem names a group
+    # only when no family matches, never the case when it matches): the family is the key
+    return tuple(
+        t.family if t.family is not None else "=" + t.stem for t in _parse_term(term, exact)
+    )
+
+
 def _cores(s: str) -> list[str]:
     """Substrings of which every written form of a word with stem ``s`` holds one: the stem
     without a final "i" ("casualti" -> "casualt": casualty, casualties), and the irregular
@@ -355,16 +367,6 @@ def _like(core: str) -> str:
     return f"%{escaped}%"
 
 
-def _glob_literal(core: str) -> str:
-    # stems are letters and apostrophes: nothing GLOB reads as syntax
-    return "".join(ch for ch in core if ch not in "*?[]")
-
-
-def _glob_word_start(core: str) -> str:
-    """A GLOB pattern for a word starting with ``core`` after a non-letter."""
-    return "*[^a-z]" + _glob_literal(core) + "*"
-
-
 _SELECT = (
     "SELECT c.document_id, c.claim_id, c.text, c.start, c.value, c.low, c.high, c.qualifier,"
     " c.unit, c.direction, c.measure, c.event, c.asserted_by_name, d.outlet, d.published,"
@@ -376,20 +378,15 @@ _SELECT = (
     " CROSS JOIN documents d ON d.id = c.document_id"
 )
 _MATCH_FIELDS = "c.measure {like} :{p} ESCAPE '\\' OR c.event {like} :{p} ESCAPE '\\'"
-# a word of the term starting within the few words after the figure ("63 people had died");
-# instr() first: a plain search for the core is much faster than the pattern
-# (after_text is lower-cased already, as lower() does: ASCII letters only)
-_MATCH_CONTEXT = " OR (instr(x.after_text, :{p}_core) > 0 AND x.after_text GLOB :{p}_glob)"
-# PostgreSQL: the same with a regular expression (see _regex_word_start)
-_MATCH_CONTEXT_PG = " OR (strpos(x.after_text, :{p}_core) > 0 AND x.after_text ~ :{p}_glob)"
+# a word of the term among the few words after a figure without a unit ("63 people had
+# died"): the only words after it that ``_analyse`` reads (context_words, lower-cased), so
+# a plain search for the core there is enough (and much faster than a pattern over the
+# longer after_text)
+_MATCH_CONTEXT = " OR (c.unit IS NULL AND instr(x.context_words, :{p}_core) > 0)"
+_MATCH_CONTEXT_PG = " OR (c.unit IS NULL AND strpos(x.context_words, :{p}_core) > 0)"
 _CONTEXT_CHARS = 120  # characters after a figure kept in claim_context.after_text
 #: lower() of SQLite, and of PostgreSQL on "C" text: ASCII letters only
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-def _regex_word_start(core: str) -> str:
-    """``_glob_word_start`` as a PostgreSQL regular expression."""
-    return "[^a-z]" + re.escape(core)
 
 
 #: A candidate figure: the columns of ``_SELECT``, in order.
@@ -419,8 +416,9 @@ def _candidates(
     conn: Connection, path: str, terms: Sequence[_Term], exact: bool
 ) -> list[_Candidate]:
     """The claims that may match: a word of the term (a core of one of its stems) in the
-    measure or event, or (unless ``exact``) starting a word right after the figure. A
-    prefilter: ``_analyse`` decides. Reads ``claim_context``, never ``documents.text``."""
+    measure or event, or (unless ``exact``) among the words right after a figure without a
+    unit. A prefilter: ``_analyse`` decides. Reads ``claim_context``, never
+    ``documents.text``."""
     sql_dialect: Dialect = dialect_of(conn)
     pg = sql_dialect.postgres
     params: dict[str, Any] = {}
@@ -434,15 +432,8 @@ def _candidates(
             params[name] = _like(core)
             clause = _MATCH_FIELDS.format(p=name, like=sql_dialect.like)
             if not exact:
-                if pg:
-                    params[f"{name}_core"] = core
-                    params[f"{name}_glob"] = _regex_word_start(core)
-                    clause += _MATCH_CONTEXT_PG.format(p=name)
-                else:
-                    # what the pattern holds, so that the pattern never matches without it
-                    params[f"{name}_core"] = _glob_literal(core)
-                    params[f"{name}_glob"] = _glob_word_start(core)
-                    clause += _MATCH_CONTEXT.format(p=name)
+                params[f"{name}_core"] = core
+                clause += (_MATCH_CONTEXT_PG if pg else _MATCH_CONTEXT).format(p=name)
             alternatives.append(clause)
         clauses.append("(" + " OR ".join(alternatives) + ")")
     sql = _SELECT + " WHERE " + " AND ".join(clauses) + " ORDER BY d.pk, c.start"
