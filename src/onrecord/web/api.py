@@ -307,7 +307,7 @@ def _quote_item(row: QuoteRow) -> QuoteItem:
     return QuoteItem(**row.as_dict())
 
 
-def _entities(corpus: Corpus) -> list[CorpusEntity]:
+def corpus_entities(corpus: Corpus) -> list[CorpusEntity]:
     """The corpus entities, remembered while the corpus is unchanged."""
     return queries.memo(corpus, "entities", (), corpus.corpus_entities)
 
@@ -438,20 +438,9 @@ def list_speakers(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> SpeakerPage:
-    total = queries.speaker_total(corpus, outlet=outlet, all_copies=all_copies)
-    rows = (
-        queries.memo(
-            corpus,
-            "speakers",
-            (outlet, offset + limit, all_copies),
-            # by name: as ``speaker_total`` counts them
-            lambda: corpus.speakers(
-                outlet=outlet, limit=offset + limit, all_copies=all_copies, by_name=True
-            ),
-        )[offset:]
-        if offset < total
-        else []
-    )
+    listed = queries.speaker_list(corpus, outlet=outlet, all_copies=all_copies)
+    total = len(listed)
+    rows = listed[offset : offset + limit]
     return SpeakerPage(
         total=total,
         limit=limit,
@@ -481,7 +470,7 @@ def get_speaker(
     listed, recent = queries.quote_page(
         corpus, speaker=detail.name, exact_speaker=True, limit=quotes_limit
     )
-    entity = _entity_for(_entities(corpus), detail.name)
+    entity = _entity_for(corpus_entities(corpus), detail.name)
     more = None
     if listed > len(recent):
         url = request.url.replace(path="/api/quotes", query="").include_query_params(
@@ -531,6 +520,50 @@ def list_outlets(
     )
 
 
+def figures_answer(
+    corpus: Corpus,
+    term: str,
+    *,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    by: Literal["outlet", "source"] = "outlet",
+    window: int = 0,
+    exact: bool = False,
+) -> tuple[Figures, list[str], list[SpreadItem], list[FlagItem]]:
+    """What ``GET /api/figures`` answers but the page of the timeline and the term: the
+    figures, their groups, spreads and flags, remembered while the corpus is unchanged,
+    once for every term that looks for the same (``queries.figure_key``)."""
+
+    def compute() -> tuple[Figures, list[str], list[SpreadItem], list[FlagItem]]:
+        try:
+            found = queries.figures(
+                corpus,
+                term,
+                outlet=outlet,
+                since=since,
+                until=until,
+                by=by,
+                window=window,
+                exact=exact,
+            )
+        except StoreError as exc:
+            if "no word to look for" not in exc.message:
+                raise
+            found = Figures(term=term, by=by, window=window)  # only stop words: nothing found
+        return (
+            found,
+            found.groups,
+            [SpreadItem(**s.as_dict()) for s in found.spreads],
+            [FlagItem(**f.as_dict()) for f in found.flags],
+        )
+
+    key = queries.figure_key(
+        term, outlet=outlet, since=since, until=until, by=by, window=window, exact=exact
+    )
+    return queries.memo(corpus, "figures-api", key, compute)
+
+
 @router.get(
     "/figures",
     response_model=FiguresOut,
@@ -561,35 +594,19 @@ def get_figures(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> FiguresOut:
-    def compute() -> tuple[Figures, list[str], list[SpreadItem], list[FlagItem]]:
-        try:
-            found = queries.figures(
-                corpus,
-                term,
-                outlet=outlet,
-                since=_day(since),
-                until=_day(until),
-                by=by,
-                window=window,
-                exact=exact,
-            )
-        except StoreError as exc:
-            if "no word to look for" not in exc.message:
-                raise
-            found = Figures(term=term, by=by, window=window)  # only stop words: nothing found
-        return (
-            found,
-            found.groups,
-            [SpreadItem(**s.as_dict()) for s in found.spreads],
-            [FlagItem(**f.as_dict()) for f in found.flags],
-        )
-
-    found, groups, spreads, flags = queries.memo(
-        corpus, "figures-api", (term, outlet, since, until, by, window, exact), compute
+    found, groups, spreads, flags = figures_answer(
+        corpus,
+        term,
+        outlet=outlet,
+        since=_day(since),
+        until=_day(until),
+        by=by,
+        window=window,
+        exact=exact,
     )
     total = len(found.rows)
     return FiguresOut(
-        term=found.term,
+        term=term,
         by=found.by,
         window=found.window,
         groups=groups,
@@ -625,7 +642,7 @@ def list_entities(
     folded = q.casefold() if q else None
     rows = [
         e
-        for e in _entities(corpus)
+        for e in corpus_entities(corpus)
         if (type is None or e.type == type)
         and e.mentions >= min_mentions
         and (

@@ -225,21 +225,30 @@ def create_app(
     max_body: int = DEFAULT_MAX_BODY,
     allowed_hosts: Sequence[str] = LOCAL_HOSTS,
     pool_size: int = 8,
+    warm_up: bool = True,
 ) -> FastAPI:
     """The web app on the corpus at ``db_path`` (opened read-only).
 
     Raises ``StoreError`` when ``db_path`` is not an onrecord database. ``allow_analyze``
     enables ``POST /api/analyze``; ``max_body`` caps request bodies (bytes);
-    ``allowed_hosts``: the Host names answered (``("*",)`` for any).
+    ``allowed_hosts``: the Host names answered (``("*",)`` for any); ``warm_up``: work
+    out the costlier answers in a background thread once the app has started, and
+    again after the corpus changes (``web/warm.py``; ``app.state.warmer``).
     """
     from .api import ERROR_RESPONSES
     from .api import router as api_router
+    from .warm import Warmer
 
     pool = CorpusPool(db_path, size=pool_size)
+    warmer = Warmer(pool) if warm_up else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warmer is not None:
+            warmer.start()
         yield
+        if warmer is not None:
+            warmer.stop()
         pool.close()
 
     from .. import __version__
@@ -255,6 +264,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.pool = pool
+    app.state.warmer = warmer
     app.state.corpus_path = pool.path
     app.state.allow_analyze = allow_analyze
     app.state.max_body = max_body

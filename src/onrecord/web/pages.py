@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 from ..errors import OnrecordError
 from ..store import Corpus, CorpusEntity
 from ..store.db import StoreError
-from ..store.queries import QUOTE_COLUMNS, QuoteRow, fts_query
+from ..store.queries import QUOTE_COLUMNS, QuoteRow, SpeakerRow, fts_query
 from ..types import Record
 from . import queries
 from .deps import get_corpus
@@ -484,6 +484,15 @@ def not_found(request: Request, message: str = "There is no such page.") -> HTML
     return _render(request, "404.html", 404, message=message, title="Not found")
 
 
+#: Speakers offered in the speaker field of the search form (most quoted first).
+HOME_SPEAKERS = 300
+
+
+def home_speakers(corpus: Corpus) -> list[SpeakerRow]:
+    """The speakers the search form offers, remembered while the corpus is unchanged."""
+    return queries.memo(corpus, "home-speakers", (), lambda: corpus.speakers(limit=HOME_SPEAKERS))
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
@@ -550,12 +559,7 @@ def search_page(
             errors.append(exc.message)
     outlet_rows = queries.memo(corpus, "outlets", (False,), corpus.outlets)
     outlets = [o.outlet for o in outlet_rows if o.outlet]
-    speakers = [
-        s.name
-        for s in queries.memo(
-            corpus, "speakers", (None, 300, False), lambda: corpus.speakers(limit=300)
-        )
-    ]
+    speakers = [s.name for s in home_speakers(corpus)]
     empty_corpus = not outlet_rows
     words = [t for t in _WORDS.findall(q or "")]
     return _render(
@@ -885,9 +889,14 @@ def outlets_view(corpus: Corpus) -> OutletsView:
     return OutletsView(outlets, dict(quoted), named, columns, matrix, len(speakers))
 
 
+def outlets_page_view(corpus: Corpus) -> OutletsView:
+    """``outlets_view``, remembered while the corpus is unchanged."""
+    return queries.memo(corpus, "outlets-page", (), lambda: outlets_view(corpus))
+
+
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets_page(request: Request, corpus: CorpusDep) -> HTMLResponse:
-    view = queries.memo(corpus, "outlets-page", (), lambda: outlets_view(corpus))
+    view = outlets_page_view(corpus)
     return _render(
         request,
         "outlets.html",

@@ -5,6 +5,7 @@ pieces is the choice among fixed clauses.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from ..store import Corpus
-from ..store.db import store_error
-from ..store.figures import Figures
-from ..store.queries import QUOTE_COLUMNS, QuoteRow, fts_query
+from ..store.db import StoreError, store_error
+from ..store.figures import Figures, term_key
+from ..store.queries import QUOTE_COLUMNS, QuoteRow, SpeakerRow, fts_query
 
 T = TypeVar("T")
 
@@ -24,12 +25,16 @@ __all__ = [
     "ArticleRow",
     "SpeakerDetail",
     "article_page",
+    "corpus_version",
     "entity_key",
+    "figure_key",
     "figures",
     "memo",
     "quote_page",
     "record_json",
+    "speaker_counts",
     "speaker_detail",
+    "speaker_list",
     "speaker_names",
     "speaker_spellings",
     "speaker_total",
@@ -77,8 +82,9 @@ _counts: dict[tuple[Any, ...], int] = {}
 _counts_lock = threading.Lock()
 
 
-def _version(corpus: Corpus) -> tuple[int, int]:
-    """Changes when a document or a quote is stored (each gets a new, larger pk)."""
+def corpus_version(corpus: Corpus) -> tuple[int, int]:
+    """Changes when a document or a quote is stored (each gets a new, larger pk): what
+    the remembered answers are kept for."""
     row = _rows(
         corpus,
         "SELECT (SELECT coalesce(max(pk), 0) FROM documents),"
@@ -110,7 +116,7 @@ def memo(
     stored since): the server is read-only, so the same question has the same answer.
     Requests asking the same question at once compute it once: the others wait for it.
     ``item``: a question about one item of many (one speaker), remembered apart."""
-    key = (corpus.path, _version(corpus), name, args)
+    key = (corpus.path, corpus_version(corpus), name, args)
     kept, most = (_memo_items, _MEMO_ITEMS_KEPT) if item else (_memo, _MEMO_KEPT)
     with _counts_lock:
         if key in kept:
@@ -151,19 +157,44 @@ def figures(
     exact: bool = False,
 ) -> Figures:
     """``Corpus.figures``, remembered while the corpus is unchanged (one entry for the
-    page and the API: the chart of the page reads the same figures from the API)."""
-    return memo(
+    page and the API: the chart of the page reads the same figures from the API), and
+    for every term that looks for the same ("killed", "dead", "deaths": see
+    ``figure_key``)."""
+    found = memo(
         corpus,
         "figures",
-        (term, outlet, since, until, by, window, exact),
+        figure_key(
+            term, outlet=outlet, since=since, until=until, by=by, window=window, exact=exact
+        ),
         lambda: corpus.figures(
             term, outlet=outlet, since=since, until=until, by=by, window=window, exact=exact
         ),
     )
+    return found if found.term == term else dataclasses.replace(found, term=term)
+
+
+def figure_key(
+    term: str,
+    *,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    by: str = "outlet",
+    window: int = 0,
+    exact: bool = False,
+) -> tuple[Any, ...]:
+    """The arguments of a figures question as a key: the same for every term that looks
+    for the same figures (``store.figures.term_key``); the term itself for a term of stop
+    words only (whose error is the answer)."""
+    try:
+        what: tuple[str, ...] = term_key(term, exact)
+    except StoreError:
+        what = ("?", term)
+    return (what, outlet, since, until, by, window, exact)
 
 
 def _count(corpus: Corpus, sql: str, params: dict[str, Any]) -> int:
-    key = (corpus.path, _version(corpus), sql, tuple(sorted(params.items())))
+    key = (corpus.path, corpus_version(corpus), sql, tuple(sorted(params.items())))
     with _counts_lock:
         if key in _counts:
             return _counts[key]
@@ -181,7 +212,7 @@ _outlets_cache: dict[str, tuple[tuple[int, int], list[str]]] = {}
 def _outlet_clause(corpus: Corpus, outlet: str, params: dict[str, Any]) -> str:
     """``d.outlet`` is ``outlet`` in any case, through the outlet index: the stored
     spellings that match, found in the (short) list of outlets."""
-    version = _version(corpus)
+    version = corpus_version(corpus)
     with _counts_lock:
         cached = _outlets_cache.get(corpus.path)
     if cached is None or cached[0] != version:
@@ -297,7 +328,7 @@ _orders: dict[tuple[Any, ...], array[int]] = {}
 
 def _ordered_pks(corpus: Corpus, sql: str, params: dict[str, Any]) -> array[int]:
     """The pks ``sql`` selects, in its order, remembered while the corpus is unchanged."""
-    key = (corpus.path, _version(corpus), sql, tuple(sorted(params.items())))
+    key = (corpus.path, corpus_version(corpus), sql, tuple(sorted(params.items())))
     with _counts_lock:
         if key in _orders:
             return _orders[key]
@@ -454,21 +485,79 @@ def quote_page(
     return total, [QuoteRow(*row) for row in rows]
 
 
+#: (speaker name, type, quotes, documents) of each speaker quoted in one outlet
+_OutletSpeakers = list[tuple[str, str | None, int, int]]
+
+
+def speaker_counts(
+    corpus: Corpus, *, all_copies: bool = False
+) -> dict[str | None, _OutletSpeakers]:
+    """How often each named speaker is quoted in each outlet (stored spelling; None: no
+    outlet), and in how many of its documents: every outlet's counts in one read (of the
+    speaker index), remembered while the corpus is unchanged. What ``speaker_list`` adds
+    up. A quote in several copies of one story counts once unless ``all_copies``, as in
+    ``Corpus.speakers``."""
+
+    def compute() -> dict[str | None, _OutletSpeakers]:
+        counts: dict[str | None, _OutletSpeakers] = {}
+        for name, stype, outlet, n, docs in _rows(
+            corpus,
+            "SELECT speaker_name, speaker_type, outlet, count(*), count(DISTINCT document_pk)"
+            " FROM syndication_quotes WHERE speaker_name IS NOT NULL"
+            + ("" if all_copies else " AND copy = 0")
+            + " GROUP BY speaker_name, speaker_type, outlet",
+            {},
+        ):
+            counts.setdefault(outlet, []).append((str(name), stype, int(n), int(docs)))
+        return counts
+
+    return memo(corpus, "speaker-counts", (all_copies,), compute)
+
+
+def _nocase(text: str) -> bytes:
+    """SQLite's NOCASE form of ``text``: UTF-8, ASCII letters lower-cased."""
+    return text.encode("utf-8").lower()
+
+
+def speaker_list(
+    corpus: Corpus, *, outlet: str | None = None, all_copies: bool = False
+) -> list[SpeakerRow]:
+    """Every row of ``Corpus.speakers(outlet=..., all_copies=..., by_name=True)``, most
+    quoted first (``outlet``: any case, as there), added up from ``speaker_counts`` and
+    remembered while the corpus is unchanged: a page of any outlet's speakers is a slice."""
+
+    def compute() -> list[SpeakerRow]:
+        counts = speaker_counts(corpus, all_copies=all_copies)
+        wanted = _nocase(outlet) if outlet is not None else None
+        merged: dict[tuple[str, str | None], tuple[int, int, dict[str, int]]] = {}
+        for stored, rows in counts.items():
+            if wanted is not None and (stored is None or _nocase(stored) != wanted):
+                continue
+            label = stored if stored is not None else "(unknown outlet)"
+            for name, stype, n, docs in rows:
+                quotes, documents, by_outlet = merged.get((name, stype), (0, 0, {}))
+                by_outlet[label] = by_outlet.get(label, 0) + n
+                merged[(name, stype)] = (quotes + n, documents + docs, by_outlet)
+        result = [
+            SpeakerRow(
+                name=name,
+                type=stype,
+                quotes=quotes,
+                documents=documents,
+                by_outlet=dict(sorted(by_outlet.items(), key=lambda kv: (-kv[1], kv[0]))),
+            )
+            for (name, stype), (quotes, documents, by_outlet) in merged.items()
+        ]
+        result.sort(key=lambda r: (-r.quotes, r.name, r.type or ""))
+        return result
+
+    key = _nocase(outlet) if outlet is not None else None
+    return memo(corpus, "speaker-list", (key, all_copies), compute)
+
+
 def speaker_total(corpus: Corpus, *, outlet: str | None = None, all_copies: bool = False) -> int:
-    """How many named speakers ``Corpus.speakers`` lists with the same arguments."""
-    params: dict[str, Any] = {}
-    where = " WHERE speaker_name IS NOT NULL"
-    if outlet is not None:
-        where += " AND outlet = :outlet COLLATE NOCASE"
-        params["outlet"] = outlet
-    if not all_copies:
-        where += " AND copy = 0"
-    sql = (
-        "SELECT count(*) FROM (SELECT 1 FROM syndication_quotes"
-        + where
-        + " GROUP BY speaker_name, speaker_type)"
-    )
-    return _count(corpus, sql, params)
+    """How many named speakers ``Corpus.speakers`` lists with the same arguments (by name)."""
+    return len(speaker_list(corpus, outlet=outlet, all_copies=all_copies))
 
 
 def speaker_detail(corpus: Corpus, name: str) -> SpeakerDetail | None:

@@ -1,0 +1,180 @@
+"""What makes the first requests fast: the speaker lists added up from one read of every
+outlet's counts, one figures entry for the terms that look for the same, and the
+warm-up thread (web/warm.py)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from onrecord.store import Corpus, open_corpus
+from onrecord.web import queries, warm
+from onrecord.web.app import create_app
+
+
+@pytest.fixture
+def fresh_db(corpus_db: Path, tmp_path: Path) -> Path:
+    """A copy of the corpus: answers remembered for ``corpus_db`` are not its own."""
+    copy = tmp_path / "copy.db"
+    shutil.copy(corpus_db, copy)
+    return copy
+
+
+@pytest.fixture
+def corpus(fresh_db: Path) -> Iterator[Corpus]:
+    opened = open_corpus(fresh_db)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _dicts(rows: Any) -> list[dict[str, Any]]:
+    return [row.as_dict() for row in rows]
+
+
+def test_speaker_list_is_corpus_speakers_by_name(corpus: Corpus) -> None:
+    outlets = [o.outlet for o in corpus.outlets() if o.outlet]
+    assert len(outlets) > 2
+    for all_copies in (False, True):
+        for outlet in [None, *outlets, *(o.upper() for o in outlets), "No Such Outlet"]:
+            listed = queries.speaker_list(corpus, outlet=outlet, all_copies=all_copies)
+            expected = corpus.speakers(outlet=outlet, all_copies=all_copies, by_name=True)
+            assert _dicts(listed) == _dicts(expected), (outlet, all_copies)
+            top = corpus.speakers(outlet=outlet, all_copies=all_copies, by_name=True, limit=3)
+            assert _dicts(listed[:3]) == _dicts(top)
+            total = queries.speaker_total(corpus, outlet=outlet, all_copies=all_copies)
+            assert total == len(expected)
+
+
+def test_speakers_api_pages_are_slices_of_the_list(fresh_db: Path, corpus: Corpus) -> None:
+    outlet = max(corpus.outlets(), key=lambda o: o.quotes).outlet
+    assert outlet is not None
+    expected = corpus.speakers(outlet=outlet, by_name=True)
+    assert len(expected) > 3
+    with TestClient(create_app(fresh_db, warm_up=False)) as client:
+        data = client.get(
+            "/api/speakers", params={"outlet": outlet.lower(), "limit": 2, "offset": 1}
+        ).json()
+    assert data["total"] == len(expected)
+    assert data["items"] == [
+        {**row.as_dict(), "variants": [], "corpus_entity": None} for row in expected[1:3]
+    ]
+
+
+def test_one_figures_entry_for_the_terms_of_one_family(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    original = Corpus.figures
+
+    def counted(self: Corpus, term: str, **kwargs: Any) -> Any:
+        calls.append(term)
+        return original(self, term, **kwargs)
+
+    monkeypatch.setattr(Corpus, "figures", counted)
+    killed = queries.figures(corpus, "killed")
+    dead = queries.figures(corpus, "dead")
+    deaths = queries.figures(corpus, "Deaths")
+    assert calls == ["killed"]
+    assert (killed.term, dead.term, deaths.term) == ("killed", "dead", "Deaths")
+    assert killed.rows and dead.rows == killed.rows and deaths.flags == killed.flags
+    assert _dicts(original(corpus, "dead").rows) == _dicts(dead.rows)
+    # other terms, other options: their own entries
+    queries.figures(corpus, "missing")
+    queries.figures(corpus, "killed", exact=True)
+    queries.figures(corpus, "dead", by="source")
+    assert calls == ["killed", "missing", "killed", "dead"]
+    assert queries.figure_key("killed") == queries.figure_key("died")
+    assert queries.figure_key("killed") != queries.figure_key("killed", exact=True)
+    assert queries.figure_key("the a") == queries.figure_key("the a")  # stop words only
+
+
+def test_figures_api_answers_with_the_term_asked(fresh_db: Path) -> None:
+    with TestClient(create_app(fresh_db, warm_up=False)) as client:
+        killed = client.get("/api/figures", params={"term": "killed"}).json()
+        dead = client.get("/api/figures", params={"term": "dead"}).json()
+    assert killed["total"] >= 3 and dead["term"] == "dead" and killed["term"] == "killed"
+    assert {k: v for k, v in dead.items() if k != "term"} == {
+        k: v for k, v in killed.items() if k != "term"
+    }
+
+
+def test_warm_up_works_out_the_answers_ahead(
+    fresh_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(fresh_db)
+    with TestClient(app) as client:
+        warmer = app.state.warmer
+        assert warmer.warmed.wait(60), "the warm-up did not finish"
+        assert warmer.passes == 1 and warmer.seconds > 0
+
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("worked out again")
+
+        # answered from what the warm-up worked out: nothing is worked out again
+        for method in ("figures", "speakers", "outlets", "corpus_entities"):
+            monkeypatch.setattr(Corpus, method, fail)
+        monkeypatch.setattr(queries, "speaker_counts", fail)
+        for term in (*warm.WARM_FIGURES, "dead", "deaths", "died", "wounded"):
+            assert client.get("/api/figures", params={"term": term}).status_code == 200, term
+        for url in ("/api/speakers", "/api/speakers?outlet=meridian+times", "/api/outlets"):
+            assert client.get(url).status_code == 200, url
+        for url in ("/", "/outlets", "/api/entities?q=varga", "/figures?term=dead"):
+            assert client.get(url).status_code == 200, url
+    assert not any(t.name == "onrecord-warm-up" and t.is_alive() for t in threading.enumerate())
+
+
+def test_warm_up_again_once_a_change_has_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    versions = iter([(1, 1), (1, 1), (2, 2), (3, 3), (3, 3), (3, 3)])
+    seen: list[tuple[int, int]] = []
+    current: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def version(corpus: Any) -> tuple[int, int]:
+        try:
+            current[:] = [next(versions)]
+        except StopIteration:
+            done.set()
+        return current[0]
+
+    def warm_now(corpus: Any, **kwargs: Any) -> list[str]:
+        seen.append(current[0])
+        return []
+
+    class Pool:
+        def acquire(self) -> object:
+            return object()
+
+        def release(self, corpus: object) -> None:
+            pass
+
+    monkeypatch.setattr(queries, "corpus_version", version)
+    monkeypatch.setattr(warm, "warm", warm_now)
+    warmer = warm.Warmer(Pool(), every=0.01)  # type: ignore[arg-type]
+    warmer.start()
+    try:
+        assert done.wait(10)
+    finally:
+        warmer.stop()
+    # at start; not while the corpus changes (2, then 3); once it stays the same (3)
+    assert seen == [(1, 1), (3, 3)] and warmer.passes == 2
+
+
+def test_warm_up_failures_are_logged_not_raised(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(queries, "speaker_counts", broken)
+    failed = warm.warm(corpus, figures=["killed"])
+    assert failed == ["speakers"]
+    assert "warm-up: speakers failed" in caplog.text
+    assert queries.figures(corpus, "killed").rows  # the other steps went on
