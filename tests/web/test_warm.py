@@ -178,3 +178,30 @@ def test_warm_up_failures_are_logged_not_raised(
     assert failed == ["speakers"]
     assert "warm-up: speakers failed" in caplog.text
     assert queries.figures(corpus, "killed").rows  # the other steps went on
+
+
+@pytest.mark.parametrize("words", ["dam", "water", "flood"])
+def test_quote_search_pages_walked_or_sorted_are_the_same(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, words: str
+) -> None:
+    """A page of a full-text search read in date order (dense matches, near the start) is
+    the page of the order of every match; with a part of a speaker's name too."""
+    monkeypatch.setattr(queries, "_DATE_ORDER_FROM", 1)  # the small corpus: walk or sort
+    for speaker in (None, "a", "Varga"):
+        pages = []
+        for walk in (10**9, 0):
+            monkeypatch.setattr(queries, "_WALK_QUOTES", walk)
+            queries._orders.clear()
+            pages.append(
+                [
+                    queries.quote_page(
+                        corpus, contains=words, speaker=speaker, limit=3, offset=offset
+                    )
+                    for offset in (0, 2, 5)
+                ]
+            )
+        assert pages[0] == pages[1], speaker
+    everything = queries.quote_page(corpus, contains=words, limit=500)[1]
+    assert everything, words
+    by_a = queries.quote_page(corpus, contains=words, speaker="a", limit=500)[1]
+    assert by_a == [q for q in everything if "a" in (q.speaker_name or "").casefold()]

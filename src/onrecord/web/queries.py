@@ -321,6 +321,11 @@ _DATE_ORDER_FROM = 1000
 
 #: Pages up to this offset are read directly; deeper ones from the remembered order.
 _DIRECT_PAGES = 1000
+#: A page of a full-text search of quotes is read in date order when that should walk
+#: at most about this many quotes (the page's end over the share of quotes that match);
+#: else from the order of every match. On 10,000 articles: the first page of 24,760
+#: matches in 13 ms rather than 164 (sorting them all).
+_WALK_QUOTES = 20_000
 #: Orders of matches remembered (each an array of 8-byte pks).
 _ORDERS_KEPT = 16
 _orders: dict[tuple[Any, ...], array[int]] = {}
@@ -416,6 +421,12 @@ def quote_page(
     if contains is not None:
         quote_where.append("q.pk IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :match)")
         params["match"] = fts_query(contains)
+        if by_speaker is not None:
+            # the matches, then their speakers: a join from the names would look every
+            # match up again for each name (minutes for a part of a name such as "a")
+            source = " FROM quotes q"
+            quote_where.append(by_speaker)
+            by_speaker = None
     if outlet is not None:
         doc_where.append(_outlet_clause(corpus, outlet, params))
     if since is not None:
@@ -447,8 +458,12 @@ def quote_page(
         for c in QUOTE_COLUMNS
     )
     order = " ORDER BY d.published DESC, d.pk DESC, q.content_start, q.pk"
-    if offset >= _DIRECT_PAGES or (contains is not None and total >= _DATE_ORDER_FROM):
-        # deep pages, and pages of a full-text search: the order of every match, once
+    # a full-text search with many matches: walk the documents in date order while the
+    # page is near enough to the start (the matches are dense enough), else sort them all
+    stored = corpus_version(corpus)[1]  # the largest quote pk: about how many are stored
+    sparse = contains is not None and (offset + limit) * stored > _WALK_QUOTES * total
+    if offset >= _DIRECT_PAGES or (sparse and total >= _DATE_ORDER_FROM):
+        # deep pages, and far pages of a full-text search: the order of every match, once
         pks = _ordered_pks(
             corpus,
             "SELECT q.pk" + source + " JOIN documents d ON d.id = q.document_id" + clause + order,
