@@ -35,6 +35,7 @@ eval: install
 	$(PY) -m eval.speakers
 	$(PY) -m eval.figures
 	$(PY) -m eval.entities
+	$(PY) -m eval.framing
 
 bench: install
 	$(PY) -m bench.run --shared $(SHARED)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .components.claims import check_consistency, extract_claims
 from .components.dates import extract_dates
+from .components.framing import find_terms
 from .components.quotes import Attribution
 from .components.speakers import resolve_speakers
 from .types import AssertedBy, Document, Quote, Record, Span, Speaker
@@ -84,7 +85,7 @@ def record_from_doc(document: Document, doc: Doc, *, pipeline: str = "") -> Reco
         claims=claims,
         entities=resolution.entities,
         dates=extract_dates(text, document.published, body),
-        framing=[],
+        framing=find_terms(doc, quotes, body),
         consistency=check_consistency(claims, text),
         pipeline=pipeline,
     )
