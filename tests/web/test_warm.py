@@ -122,7 +122,13 @@ def test_warm_up_works_out_the_answers_ahead(
         for method in ("figures", "speakers", "outlets", "corpus_entities"):
             monkeypatch.setattr(Corpus, method, fail)
         monkeypatch.setattr(queries, "speaker_counts", fail)
-        for term in (*warm.WARM_FIGURES, "dead", "deaths", "died", "wounded"):
+        opened = open_corpus(fresh_db)
+        try:
+            common = warm.common_measures(opened, besides=warm.WARM_FIGURES)
+        finally:
+            opened.close()
+        assert common
+        for term in (*warm.WARM_FIGURES, "dead", "deaths", "died", "wounded", *common):
             assert client.get("/api/figures", params={"term": term}).status_code == 200, term
         for url in ("/api/speakers", "/api/speakers?outlet=meridian+times", "/api/outlets"):
             assert client.get(url).status_code == 200, url
@@ -205,3 +211,15 @@ def test_quote_search_pages_walked_or_sorted_are_the_same(
     assert everything, words
     by_a = queries.quote_page(corpus, contains=words, speaker="a", limit=500)[1]
     assert by_a == [q for q in everything if "a" in (q.speaker_name or "").casefold()]
+
+
+def test_common_measures(corpus: Corpus) -> None:
+    common = warm.common_measures(corpus, 4)
+    assert len(common) == 4 and len(set(common)) == 4
+    keys = [queries.figure_key(term) for term in common]
+    assert len(set(keys)) == 4  # no two look for the same figures
+    besides = warm.common_measures(corpus, 4, besides=common[:2])
+    assert besides[:2] == common[2:]
+    assert warm.common_measures(corpus, 0) == []
+    for term in common:
+        assert queries.figures(corpus, term).rows, term  # a word that finds figures

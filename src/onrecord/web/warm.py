@@ -12,8 +12,9 @@ pool:
   speaker index for all of them), the speakers of the home page, the outlets page, the
   corpus entities;
 - the figures of the measures the figures page suggests and of the word families it
-  knows (``WARM_FIGURES``); a term of the same family ("dead", "deaths") is answered
-  from the same entry.
+  knows (``WARM_FIGURES``; a term of the same family, "dead" or "deaths", is answered
+  from the same entry), and of the few words the corpus's figures count most often
+  (``WARM_COMMON``, ``common_measures``: "people" on the benchmark corpus).
 
 It checks the corpus every ``every`` seconds (the largest document and quote pks, as
 the memo does) and warms again once a change has stopped (two checks in a row see the
@@ -28,16 +29,19 @@ import contextlib
 import functools
 import logging
 import os
+import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..store import Corpus
+from ..store import Corpus, StoreError
+from ..store.figures import normalise_measure, stem, term_key
 from . import queries
 from .deps import CorpusPool
 
-__all__ = ["WARM_FIGURES", "Warmer", "warm"]
+__all__ = ["WARM_COMMON", "WARM_FIGURES", "Warmer", "common_measures", "warm", "warm_steps"]
 
 logger = logging.getLogger("onrecord.web")
 
@@ -45,13 +49,64 @@ logger = logging.getLogger("onrecord.web")
 #: family of words ``store/figures.py`` knows (the deaths, the injured, the missing, the
 #: displaced, the detained).
 WARM_FIGURES = ("killed", "missing", "injured", "displaced", "detained")
+#: And the figures of this many of the words the corpus's figures count most often (by
+#: claims; "people", "sluice" ...), besides those above.
+WARM_COMMON = 3
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def common_measures(
+    corpus: Corpus, n: int = WARM_COMMON, *, besides: Sequence[str] = ()
+) -> list[str]:
+    """The ``n`` words the measures of the corpus's figures hold most often (counted by
+    claims, stop words left out), most frequent first: one word for each stem, none that
+    looks for the same figures as a term of ``besides`` (``store.figures.term_key``)."""
+    if n <= 0:
+        return []
+    taken = set()
+    for term in besides:
+        with contextlib.suppress(StoreError):
+            taken.add(term_key(term))
+    stems: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for measure, claims in corpus.conn.execute(
+        "SELECT measure, count(*) FROM claims WHERE measure IS NOT NULL GROUP BY measure"
+    ):
+        content = set(normalise_measure(measure).split())
+        for word in set(_WORD.findall(str(measure).lower())):
+            if stem(word) in content:
+                stems[stem(word)] += int(claims)
+                forms.setdefault(stem(word), Counter())[word] += int(claims)
+    chosen: list[str] = []
+    for key, _ in stems.most_common():
+        word = min(forms[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        try:
+            looks_for = term_key(word)
+        except StoreError:
+            continue
+        if looks_for not in taken:
+            taken.add(looks_for)
+            chosen.append(word)
+            if len(chosen) == n:
+                break
+    return chosen
 
 
 def warm_steps(
-    corpus: Corpus, figures: Sequence[str] = WARM_FIGURES
+    corpus: Corpus,
+    figures: Sequence[str] = WARM_FIGURES,
+    common: int = WARM_COMMON,
+    stop: threading.Event | None = None,
 ) -> list[tuple[str, Callable[[], Any]]]:
     """(name, work) of each answer worked out ahead, in order: the quick and common first."""
     from . import api, pages
+
+    def common_figures() -> None:
+        for term in common_measures(corpus, common, besides=figures):
+            if stop is not None and stop.is_set():
+                return
+            api.figures_answer(corpus, term)
 
     def speakers() -> None:
         queries.speaker_list(corpus)
@@ -69,6 +124,7 @@ def warm_steps(
     ]
     for term in figures:
         steps.append((f"figures {term!r}", functools.partial(api.figures_answer, corpus, term)))
+    steps.append(("figures of the commonest measures", common_figures))
     return steps
 
 
@@ -76,12 +132,13 @@ def warm(
     corpus: Corpus,
     *,
     figures: Sequence[str] = WARM_FIGURES,
+    common: int = WARM_COMMON,
     stop: threading.Event | None = None,
 ) -> list[str]:
     """Work out the answers of ``warm_steps`` on ``corpus`` (until ``stop`` is set);
     returns the names of the steps that failed (and logs why)."""
     failed = []
-    for name, work in warm_steps(corpus, figures):
+    for name, work in warm_steps(corpus, figures, common, stop):
         if stop is not None and stop.is_set():
             break
         try:
@@ -99,11 +156,17 @@ class Warmer:
     ``seconds``: how long the last took)."""
 
     def __init__(
-        self, pool: CorpusPool, *, every: float = 10.0, figures: Sequence[str] = WARM_FIGURES
+        self,
+        pool: CorpusPool,
+        *,
+        every: float = 10.0,
+        figures: Sequence[str] = WARM_FIGURES,
+        common: int = WARM_COMMON,
     ) -> None:
         self.pool = pool
         self.every = every
         self.figures = tuple(figures)
+        self.common = common
         self.passes = 0
         self.seconds = 0.0  # how long the last complete pass took
         self.warmed = threading.Event()
@@ -141,7 +204,7 @@ class Warmer:
                     if version != warmed and (warmed is None or version == seen):
                         self.warmed.clear()
                         started = time.perf_counter()
-                        warm(corpus, figures=self.figures, stop=stop)
+                        warm(corpus, figures=self.figures, common=self.common, stop=stop)
                         if not stop.is_set():
                             warmed = version
                             self.seconds = time.perf_counter() - started
