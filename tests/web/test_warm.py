@@ -223,3 +223,31 @@ def test_common_measures(corpus: Corpus) -> None:
     assert warm.common_measures(corpus, 0) == []
     for term in common:
         assert queries.figures(corpus, term).rows, term  # a word that finds figures
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"term": "killed"},
+        {"term": "dead", "by": "source", "window": 3, "limit": 2, "offset": 1},
+        {"term": "killed", "outlet": "valley wire", "since": "2024-03-05"},
+        {"term": "giraffes"},
+        {"term": "the a"},
+    ],
+)
+def test_figures_json_is_what_fastapi_would_send(fresh_db: Path, params: dict[str, Any]) -> None:
+    """The answer joins the JSON of its page to the remembered JSON of its spreads and
+    flags: the same bytes as the whole ``FiguresOut``, serialised as FastAPI does."""
+    from pydantic import TypeAdapter
+
+    from onrecord.web.api import FiguresOut
+
+    with TestClient(create_app(fresh_db, warm_up=False)) as client:
+        for _ in range(2):  # worked out, then remembered
+            response = client.get("/api/figures", params=params)
+            assert response.status_code == 200
+            assert response.headers["content-type"] == "application/json"
+            model = FiguresOut.model_validate_json(response.content)
+            assert TypeAdapter(FiguresOut).dump_json(model, by_alias=True) == response.content
+    if params["term"] == "killed" and len(params) == 1:
+        assert model.spreads and model.flags is not None and model.items

@@ -13,7 +13,18 @@ import threading
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Path,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+)
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..errors import OnrecordError
@@ -530,12 +541,13 @@ def figures_answer(
     by: Literal["outlet", "source"] = "outlet",
     window: int = 0,
     exact: bool = False,
-) -> tuple[Figures, list[str], list[SpreadItem], list[FlagItem]]:
+) -> tuple[Figures, list[str], list[SpreadItem], list[FlagItem], bytes]:
     """What ``GET /api/figures`` answers but the page of the timeline and the term: the
-    figures, their groups, spreads and flags, remembered while the corpus is unchanged,
+    figures, their groups, spreads and flags, and the JSON of the spreads and flags (the
+    bulk of an answer: thousands, not paged), remembered while the corpus is unchanged,
     once for every term that looks for the same (``queries.figure_key``)."""
 
-    def compute() -> tuple[Figures, list[str], list[SpreadItem], list[FlagItem]]:
+    def compute() -> tuple[Figures, list[str], list[SpreadItem], list[FlagItem], bytes]:
         try:
             found = queries.figures(
                 corpus,
@@ -551,12 +563,10 @@ def figures_answer(
             if "no word to look for" not in exc.message:
                 raise
             found = Figures(term=term, by=by, window=window)  # only stop words: nothing found
-        return (
-            found,
-            found.groups,
-            [SpreadItem(**s.as_dict()) for s in found.spreads],
-            [FlagItem(**f.as_dict()) for f in found.flags],
-        )
+        spreads = [SpreadItem(**s.as_dict()) for s in found.spreads]
+        flags = [FlagItem(**f.as_dict()) for f in found.flags]
+        tail = _SpreadsAndFlags(spreads=spreads, flags=flags).model_dump_json().encode()
+        return found, found.groups, spreads, flags, tail
 
     key = queries.figure_key(
         term, outlet=outlet, since=since, until=until, by=by, window=window, exact=exact
@@ -593,8 +603,8 @@ def get_figures(
     exact: Annotated[bool, Query(description="match the term's words only")] = False,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> FiguresOut:
-    found, groups, spreads, flags = figures_answer(
+) -> Response:
+    found, groups, _, _, tail = figures_answer(
         corpus,
         term,
         outlet=outlet,
@@ -605,7 +615,7 @@ def get_figures(
         exact=exact,
     )
     total = len(found.rows)
-    return FiguresOut(
+    head = FiguresOut(
         term=term,
         by=found.by,
         window=found.window,
@@ -615,9 +625,22 @@ def get_figures(
         offset=offset,
         next=_next(request, total, limit, offset),
         items=[FigureItem(**row.as_dict()) for row in found.rows[offset : offset + limit]],
-        spreads=spreads,
-        flags=flags,
-    )
+        spreads=[],
+        flags=[],
+    ).model_dump_json()
+    # the JSON FastAPI would send for the whole FiguresOut (spreads and flags are its last
+    # fields), with the remembered JSON of the spreads and flags: not serialised anew
+    assert head.endswith(_NO_SPREADS_OR_FLAGS), "spreads and flags: the last fields"
+    body = head[: -len(_NO_SPREADS_OR_FLAGS)].encode() + b"," + tail[1:]
+    return Response(content=body, media_type="application/json")
+
+
+class _SpreadsAndFlags(_Out):
+    spreads: list[SpreadItem]
+    flags: list[FlagItem]
+
+
+_NO_SPREADS_OR_FLAGS = ',"spreads":[],"flags":[]}'
 
 
 @router.get(
