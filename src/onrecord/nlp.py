@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 __all__ = ["get_nlp", "get_base_nlp", "ONRECORD_PIPES"]
 
 #: The components onrecord appends to the base model, in order.
-ONRECORD_PIPES = ("onrecord_quotes",)
+ONRECORD_PIPES = ("onrecord_quotes", "onrecord_framing")
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, bool], Language] = {}
@@ -50,6 +50,7 @@ def _get(model: str, *, with_components: bool) -> Language:
             nlp = _load(model)
             if with_components:
                 from . import components  # noqa: F401  (registers the factories)
+                from .components import framing  # noqa: F401  (registers onrecord_framing)
 
                 for name in ONRECORD_PIPES:
                     if name not in nlp.pipe_names:
