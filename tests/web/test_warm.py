@@ -251,3 +251,23 @@ def test_figures_json_is_what_fastapi_would_send(fresh_db: Path, params: dict[st
             assert TypeAdapter(FiguresOut).dump_json(model, by_alias=True) == response.content
     if params["term"] == "killed" and len(params) == 1:
         assert model.spreads and model.flags is not None and model.items
+
+
+@pytest.mark.parametrize("words", ["dam", "water", '"death toll"', "giraffes"])
+def test_article_search_pages_walked_or_sorted_are_the_same(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, words: str
+) -> None:
+    """A page of a full-text search of articles read along the date index is the page of
+    the order of every match, with or without other filters."""
+    for filters in ({}, {"outlet": "meridian times"}, {"since": "2024-03-05"}):
+        pages = []
+        for walk in (10**9, 0):
+            monkeypatch.setattr(queries, "_WALK_DOCUMENTS", walk)
+            queries._orders.clear()
+            pages.append(
+                [
+                    queries.article_page(corpus, q=words, limit=2, offset=offset, **filters)
+                    for offset in (0, 1, 3)
+                ]
+            )
+        assert pages[0] == pages[1], filters

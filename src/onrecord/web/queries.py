@@ -235,6 +235,9 @@ def _outlet_clause(corpus: Corpus, outlet: str, params: dict[str, Any]) -> str:
     return "d.outlet IN (" + ", ".join(f":o{i}" for i in range(len(matching))) + ")"
 
 
+_DOCUMENT_MATCHES = "d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match)"
+
+
 def article_page(
     corpus: Corpus,
     *,
@@ -258,7 +261,7 @@ def article_page(
         where.append("d.published <= :until")
         params["until"] = until
     if q is not None:
-        where.append("d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match)")
+        where.append(_DOCUMENT_MATCHES)
         params["match"] = fts_query(q)
     clause = " WHERE " + " AND ".join(where) if where else ""
     if q is not None and len(where) == 1:
@@ -271,8 +274,12 @@ def article_page(
         total = _count(corpus, "SELECT count(*) FROM documents d" + clause, params)
     if offset >= total:
         return total, []
-    if q is not None or offset >= _DIRECT_PAGES:
-        # pages of a full-text search, deep pages: the order of every match, once
+    # a full-text search: walk the documents in date order while the page is near enough
+    # to the start (the matches dense enough), else sort every match
+    stored = corpus_version(corpus)[0]  # the largest document pk: about how many are stored
+    sparse = q is not None and (offset + limit) * stored > _WALK_DOCUMENTS * total
+    if sparse or offset >= _DIRECT_PAGES:
+        # far pages of a full-text search, deep pages: the order of every match, once
         pks = _ordered_pks(
             corpus,
             "SELECT d.pk FROM documents d" + clause + " ORDER BY d.published DESC, d.pk DESC",
@@ -295,7 +302,10 @@ def article_page(
         }
         return total, [ArticleRow(*found[pk]) for pk in page if pk in found]
     # NULLs sort last in DESC order: the published index gives the order, and the counts
-    # are worked out for the page only
+    # are worked out for the page only; "+d.pk": the matches of a full-text search are
+    # looked for along that index, not read first to be sorted
+    if q is not None:
+        clause = clause.replace(_DOCUMENT_MATCHES, "+" + _DOCUMENT_MATCHES)
     rows = _rows(
         corpus,
         "SELECT p.id, p.title, p.outlet, p.url, p.published, p.language,"
@@ -326,6 +336,9 @@ _DIRECT_PAGES = 1000
 #: else from the order of every match. On 10,000 articles: the first page of 24,760
 #: matches in 13 ms rather than 164 (sorting them all).
 _WALK_QUOTES = 20_000
+#: The same for a full-text search of articles: on 10,000 articles, the first page of
+#: 9,800 matches in 2 ms rather than 53.
+_WALK_DOCUMENTS = 20_000
 #: Orders of matches remembered (each an array of 8-byte pks).
 _ORDERS_KEPT = 16
 _orders: dict[tuple[Any, ...], array[int]] = {}
