@@ -5,7 +5,7 @@
     python -m eval.framing --json     # the numbers as JSON (used by the floors in tests)
 
 Sentences: ``eval/data/framing/sentences.tsv``, short news passages written by hand, before
-any prediction was seen, with their gold terms (surface, category, voice: ``narrator`` or the
+any prediction was seen (``heldout.tsv``: more, written later, scored apart), with their gold terms (surface, category, voice: ``narrator`` or the
 speaker's name as written). A predicted term matches a gold one when the spans overlap and the
 categories agree (the gold's category names are mapped onto the packs' by ``GOLD_CATEGORY_MAP``);
 span-only figures ignore the category. Gold terms marked ``optional`` are the neutral members of
@@ -43,6 +43,7 @@ from onrecord.types import Document, Quote, Record, Term
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "eval" / "data" / "framing"
 SENTENCES = DATA / "sentences.tsv"
+HELDOUT = DATA / "heldout.tsv"
 MIRROR = DATA / "mirror.tsv"
 SIDES = DATA / "sides.tsv"
 
@@ -204,6 +205,8 @@ class Scores:
     gold_span_found: int = 0
     optional_matched: int = 0
     voice_right: int = 0
+    narrator_matched: int = 0
+    narrator_right: int = 0
     errors: dict[str, list[str]] = field(default_factory=dict)
 
     def add_error(self, group: str, line: str) -> None:
@@ -219,6 +222,10 @@ class Scores:
             "recall": ratio(self.gold_found, self.gold),
             "span_recall": ratio(self.gold_span_found, self.gold),
             "voice_accuracy": ratio(self.voice_right, self.matched),
+            "voice_accuracy_narrator": ratio(self.narrator_right, self.narrator_matched),
+            "voice_accuracy_quoted": ratio(
+                self.voice_right - self.narrator_right, self.matched - self.narrator_matched
+            ),
             "predicted": float(self.predicted),
             "matched": float(self.matched),
             "gold_required": float(self.gold),
@@ -269,7 +276,10 @@ def score_sentences(sentences: list[Sentence], records: list[Record]) -> Scores:
             said = f"{term.span.text!r} {term.category} voice={_describe_voice(record, term.voice)}"
             if i in strict:
                 gold = strict[i]
-                if voice_ok(record, term, gold):
+                right = voice_ok(record, term, gold)
+                s.narrator_matched += gold.voice is None
+                s.narrator_right += right and gold.voice is None
+                if right:
                     s.voice_right += 1
                 else:
                     kind = (
@@ -483,14 +493,30 @@ def outlets_figure() -> dict[str, Any] | None:
 def run(with_mirror: bool = True) -> dict[str, Any]:
     t0 = time.perf_counter()
     sentences = load_sentences()
-    records = analyze_texts([s.text for s in sentences])
+    heldout = load_sentences(HELDOUT) if HELDOUT.exists() else []
+    everything = analyze_texts([s.text for s in sentences + heldout])
+    records, heldout_records = everything[: len(sentences)], everything[len(sentences) :]
     scores = score_sentences(sentences, records)
     result: dict[str, Any] = {
         "sentences": len(sentences),
         "sentences_without_terms": sum(1 for s in sentences if not s.terms),
         **scores.figures(),
         "errors": scores.errors,
+        "by_group": {},
     }
+    for group in sorted({s.group for s in sentences}):
+        pairs = [(s, r) for s, r in zip(sentences, records, strict=True) if s.group == group]
+        part = score_sentences([p[0] for p in pairs], [p[1] for p in pairs]).figures()
+        result["by_group"][group] = {
+            k: part[k] for k in ("precision", "recall", "voice_accuracy", "predicted")
+        } | {"sentences": len(pairs)}
+    if heldout:
+        held = score_sentences(heldout, heldout_records)
+        result["heldout"] = held.figures() | {
+            "sentences": len(heldout),
+            "sentences_without_terms": sum(1 for s in heldout if not s.terms),
+            "errors": held.errors,
+        }
     if with_mirror:
         mirror = run_mirror()
         result.update(mirror.figures())
@@ -508,15 +534,32 @@ def table(result: dict[str, Any]) -> str:
         f"{int(result['predicted'])} predicted, "
         f"{int(result.get('mirror_templates', 0))} mirror templates x "
         f"{int(result.get('mirror_conflicts', 0))} conflicts",
-        f"{'metric':<32}{'onrecord':>10}{'target':>8}  pass",
+        f"{'metric':<32}{'onrecord':>10}{'target':>8}  pass{'held-out':>10}",
     ]
+    held = result.get("heldout", {})
     for key, target in TARGETS.items():
         if key not in result:
             continue
         value = result[key]
         t = "" if target is None else f"{target:.2f}"
         verdict = "" if target is None else ("yes" if value >= target else "NO")
-        lines.append(f"{key:<32}{value:>10.3f}{t:>8}  {verdict}")
+        h = f"{held[key]:.3f}" if key in held else ""
+        lines.append(f"{key:<32}{value:>10.3f}{t:>8}  {verdict:<4}{h:>10}")
+    if held:
+        lines.append(
+            f"held-out: {held['sentences']} sentences ({held['sentences_without_terms']} without "
+            f"a term), {int(held['gold_required'])} required gold terms, "
+            f"{int(held['predicted'])} predicted"
+        )
+    lines.append(
+        f"voice accuracy: narrator terms {result['voice_accuracy_narrator']:.3f}, "
+        f"quoted terms {result['voice_accuracy_quoted']:.3f}"
+    )
+    for group, g in result.get("by_group", {}).items():
+        lines.append(
+            f"  {group:<18} {g['sentences']:>3} sentences  precision {g['precision']:.3f}  "
+            f"recall {g['recall']:.3f}  voice {g['voice_accuracy']:.3f}"
+        )
     if "mirror_templates" in result:
         lines.append(
             f"mirror: {int(result['mirror_templates_with_terms'])} of "
@@ -545,9 +588,13 @@ def table(result: dict[str, Any]) -> str:
 
 def error_report(result: dict[str, Any]) -> str:
     lines: list[str] = []
-    for group, items in sorted(result["errors"].items(), key=lambda kv: -len(kv[1])):
-        lines.append(f"{group}: {len(items)}")
-        lines += [f"  {item}" for item in items]
+    parts = [("", result["errors"])]
+    if "heldout" in result:
+        parts.append(("held-out ", result["heldout"]["errors"]))
+    for prefix, errors in parts:
+        for group, items in sorted(errors.items(), key=lambda kv: -len(kv[1])):
+            lines.append(f"{prefix}{group}: {len(items)}")
+            lines += [f"  {item}" for item in items]
     for item in result.get("asymmetries", []):
         lines.append(f"asymmetric: {item}")
     return "\n".join(lines)
