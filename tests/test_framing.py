@@ -17,13 +17,23 @@ from onrecord.components.framing import (
     get_matcher,
     load_entries,
     pack_names,
+    pattern_words,
     voice_of,
 )
 from onrecord.nlp import get_nlp
 from onrecord.pipeline import analyze_document
 from onrecord.types import Document, Quote, Record, Span, Term
 
-COLUMNS = ["term", "category", "counterparts", "alternatives", "source", "variants"]
+COLUMNS = [
+    "term",
+    "category",
+    "counterparts",
+    "alternatives",
+    "source",
+    "variants",
+    "dep",
+    "not_with",
+]
 SEMEVAL_TECHNIQUES = {
     # SemEval-2020 Task 11 technique names, lower case (Da San Martino et al. 2020)
     "loaded language",
@@ -94,7 +104,6 @@ def test_counterparts_are_rows_and_mutual() -> None:
         for other in entry.counterparts:
             assert other in by_term, f"{entry.term}: counterpart {other!r} is not a row"
             assert entry.term in by_term[other].counterparts, f"{entry.term} <-> {other}"
-            assert by_term[other].category == entry.category, f"{entry.term} <-> {other}"
 
 
 def test_no_phrase_is_listed_twice() -> None:
@@ -117,6 +126,9 @@ def test_every_pack_phrase_matches_itself() -> None:
     matcher = get_matcher()
     for entry in load_entries():
         for phrase in (entry.term, *entry.variants):
+            assert [t.lower_ for t in nlp.make_doc(phrase)] == list(pattern_words(phrase))
+            if entry.dep:
+                continue  # needs a parse: see test_sense_guards_let_the_term_through
             doc = nlp.make_doc(f"They spoke of {phrase} today.")
             terms = [m.entry.term for m in matcher.match(doc)]
             assert terms == [entry.term], (phrase, terms)
@@ -158,6 +170,26 @@ def test_a_subject_and_its_verb_are_not_one_term() -> None:
 def test_a_word_inside_a_name_is_not_a_term() -> None:
     record = analyze("Mourners gathered in Martyrs' Square on Friday evening.")
     assert [t.term for t in record.framing] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new tax regime for small businesses takes effect in January.",
+        "The regime of the river changes in spring, when snowmelt floods the valley.",
+        "Most of the seats in the hall were occupied by journalists.",
+        "The workers occupied the factory floor for three days.",
+    ],
+)
+def test_sense_guards_keep_other_senses_out(text: str) -> None:
+    assert analyze(text).framing == []
+
+
+def test_sense_guards_let_the_term_through() -> None:
+    record = analyze(
+        "The regime jailed critics in the occupied city, and troops liberated two towns."
+    )
+    assert [t.term for t in record.framing] == ["regime", "occupied", "liberate"]
 
 
 def test_similar_words_do_not_match() -> None:
@@ -339,3 +371,11 @@ def test_mirrored_sentences_give_mirrored_framing(text: str) -> None:
     mirrored = analyze(_mirror(text, [("Israeli", "Palestinian")]))
     assert by_side(mirrored, mirror=True) == by_side(original, mirror=False)
     assert len(original.framing) >= 3
+
+
+def test_the_object_of_a_framing_cue_is_the_narrators_naming() -> None:
+    record = analyze("Tamir rejected the genocide accusation as “a blood libel”.")
+    assert [(t.term, t.voice) for t in record.framing] == [
+        ("genocide", None),
+        ("blood libel", "q1"),
+    ]

@@ -33,6 +33,7 @@ from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from ..resources import read_tsv
 from ..types import Quote, Span, Term
@@ -49,6 +50,7 @@ __all__ = [
     "get_matcher",
     "load_entries",
     "make_framing_component",
+    "narrator_holes",
     "pack_names",
     "pattern_words",
     "voice_of",
@@ -73,6 +75,12 @@ class PackEntry:
     source: str
     variants: tuple[str, ...]
     pack: str
+    #: Dependency labels the term's head must have (``amod``: ``the occupied city``, not
+    #: ``the seats were occupied``); empty: any.
+    dep: tuple[str, ...] = ()
+    #: Lemmas that, in the term's phrase (its syntactic subtree), mark another sense
+    #: (``tax regime``, ``the regime of the river``).
+    not_with: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,8 @@ def load_entries() -> tuple[PackEntry, ...]:
                     source=(row.get("source") or "").strip(),
                     variants=_split(row.get("variants")),
                     pack=name.rsplit("/", 1)[-1].removesuffix(".tsv"),
+                    dep=_split(row.get("dep")),
+                    not_with=frozenset(w.lower() for w in _split(row.get("not_with"))),
                 )
             )
     return tuple(entries)
@@ -170,7 +180,7 @@ def _is_phrase(doc: Doc, start: int, end: int) -> bool:
 @dataclass(slots=True)
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
-    entry: PackEntry | None = None
+    entries: list[PackEntry] = field(default_factory=list)
 
 
 class TermMatcher:
@@ -192,47 +202,89 @@ class TermMatcher:
         node = self._root
         for word in words:
             node = node.children.setdefault(word, _Node())
-        if node.entry is None:  # the first row wins; pack integrity tests forbid duplicates
-            node.entry = entry
+        if entry not in node.entries:
+            node.entries.append(entry)
 
     def _ends_from(
         self, doc: Doc, start: int, keys: list[set[str] | None]
-    ) -> list[tuple[int, PackEntry]]:
-        """Every pack phrase starting at token ``start``: (token end, row), shortest first."""
-        found: list[tuple[int, PackEntry]] = []
+    ) -> list[tuple[int, list[PackEntry]]]:
+        """Every pack phrase starting at token ``start``: (token end, rows), shortest first."""
+        found: list[tuple[int, list[PackEntry]]] = []
         states = [self._root]
         i = start
         while states and i < len(doc):
             token_keys = keys[i]
             if token_keys is None:
                 token_keys = keys[i] = _token_keys(doc[i])
-            states = [
-                child for node in states for k in token_keys if (child := node.children.get(k))
-            ]
+            states = list(
+                {
+                    id(child): child
+                    for node in states
+                    for k in token_keys
+                    if (child := node.children.get(k))
+                }.values()
+            )
             i += 1
-            entry = next((node.entry for node in states if node.entry is not None), None)
-            if entry is not None:
-                found.append((i, entry))
+            entries = [e for node in states for e in node.entries]
+            if entries:
+                found.append((i, entries))
         return found
 
     def match(self, doc: Doc) -> list[PackMatch]:
-        """The pack terms of ``doc`` in text order, none overlapping (the longest wins)."""
+        """The pack terms of ``doc`` in text order, none overlapping (the longest wins; of
+        rows with the same words, the one written as the text's form, then the first)."""
         keys: list[set[str] | None] = [None] * len(doc)
         matches: list[PackMatch] = []
         i = 0
         while i < len(doc):
             ends = [] if doc[i].is_space else self._ends_from(doc, i, keys)
-            end_entry = next(
-                ((end, entry) for end, entry in reversed(ends) if _is_phrase(doc, i, end)), None
+            chosen = next(
+                (
+                    (end, entry)
+                    for end, entries in reversed(ends)
+                    if _is_phrase(doc, i, end)
+                    for entry in sorted(entries, key=lambda e: -_as_written(doc, i, end, e))
+                    if _guards_pass(doc[i:end], entry)
+                ),
+                None,
             )
-            if end_entry is None:
+            if chosen is None:
                 i += 1
                 continue
-            end, entry = end_entry
+            end, entry = chosen
             span = doc[i:end]
             matches.append(PackMatch(span.start_char, span.end_char, i, end, entry))
             i = end
         return matches
+
+
+def _as_written(doc: Doc, start: int, end: int, entry: PackEntry) -> int:
+    """How many words of ``entry`` (or a variant) the text has in exactly that form."""
+    forms = [t.lower_ for t in doc[start:end]]
+    return max(
+        sum(a == b for a, b in zip(pattern_words(p), forms, strict=False))
+        for p in (entry.term, *entry.variants)
+    )
+
+
+def _guards_pass(span: SpacySpan, entry: PackEntry) -> bool:
+    """The row's sense guards: the dependency its head must have, the words that must not
+    be in its phrase."""
+    if not entry.dep and not entry.not_with:
+        return True
+    parsed = span.doc.has_annotation("DEP")
+    head = span.root
+    if entry.dep and (not parsed or head.dep_ not in entry.dep):
+        return False  # without a parse the sense cannot be told: not reported
+    if entry.not_with:
+        if parsed:
+            sentence = head.sent
+            phrase = [t for t in head.subtree if sentence.start <= t.i < sentence.end]
+        else:
+            phrase = list(span.doc[max(0, span.start - 4) : span.end + 4])
+        if any(t.lemma_.lower() in entry.not_with or t.lower_ in entry.not_with for t in phrase):
+            return False
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -269,16 +321,26 @@ def _depth(quote: Quote, by_id: dict[str, Quote]) -> int:
     return depth
 
 
-def voice_of(start: int, end: int, quotes: Sequence[Quote]) -> str | None:
+def voice_of(
+    start: int,
+    end: int,
+    quotes: Sequence[Quote],
+    narrator_holes: dict[str, list[tuple[int, int]]] | None = None,
+) -> str | None:
     """The id of the innermost quote whose content parts hold [start, end), else None.
 
     Innermost: the smallest part that holds the span, then the deepest nesting. A span that
     only overlaps a part (a term cut by a content boundary) goes to the quote it overlaps most.
+    ``narrator_holes``: per quote id, ranges of its content that are the narrator's words
+    (see :func:`narrator_holes`); a span inside one is not that quote's.
     """
     by_id = {q.id: q for q in quotes}
     holding: list[tuple[int, int, str]] = []
     overlapping: list[tuple[int, str]] = []
+    holes = narrator_holes or {}
     for quote in quotes:
+        if any(h_start <= start and end <= h_end for h_start, h_end in holes.get(quote.id, ())):
+            continue
         for part in quote.content_parts:
             if part.start <= start and end <= part.end:
                 holding.append((part.end - part.start, -_depth(quote, by_id), quote.id))
@@ -289,6 +351,33 @@ def voice_of(start: int, end: int, quotes: Sequence[Quote]) -> str | None:
     if overlapping:
         return max(overlapping)[1]
     return None
+
+
+def narrator_holes(doc: Doc, quotes: Sequence[Quote]) -> dict[str, list[tuple[int, int]]]:
+    """The narrator's words inside mixed quotes: the object of the cue verb when the quoted
+    fragment lies outside it. In ``Hamas called the strike a "massacre"`` or ``Tamir rejected
+    the genocide accusation as "a blood libel"`` the object (``the strike``, ``the genocide
+    accusation``) is how the narrator names the thing; only the fragment is the speaker's."""
+    holes: dict[str, list[tuple[int, int]]] = {}
+    if not doc.has_annotation("DEP"):
+        return holes
+    text = doc.text
+    for quote in quotes:
+        if quote.kind != "mixed" or quote.cue is None:
+            continue
+        cue = doc.char_span(quote.cue.start, quote.cue.end, alignment_mode="expand")
+        if cue is None:
+            continue
+        for child in cue.root.children:
+            if child.dep_ != "dobj":
+                continue
+            start = child.left_edge.idx
+            last = child.right_edge
+            end = last.idx + len(last.text)
+            inside = quote.content.start <= start and end <= quote.content.end
+            if inside and not any(ch in QUOTE_CHARS for ch in text[start:end]):
+                holes.setdefault(quote.id, []).append((start, end))
+    return holes
 
 
 # --- quoted stretches: scare quotes, titles --------------------------------------------------
@@ -462,12 +551,13 @@ def find_terms(doc: Doc, quotes: list[Quote], body: list[tuple[int, int]]) -> li
             findings.append(
                 _Finding(m.start, m.end, m.entry.term, m.entry.category, m.entry.alternatives)
             )
+    holes = narrator_holes(doc, quotes)
     return [
         Term(
             span=Span.of(text, f.start, f.end),
             term=f.term,
             category=f.category,
-            voice=voice_of(f.start, f.end, quotes),
+            voice=voice_of(f.start, f.end, quotes, holes),
             alternatives=list(f.alternatives),
         )
         for f in _leftmost_longest(findings)
