@@ -8,7 +8,8 @@ A seeded generator writes a small multi-outlet corpus of flood-and-border storie
 generated outlet's **narrator** sentences carry five planted words of its own ("regime",
 "militants" ...; no other outlet uses them), and its **quotes** (direct, and indirect
 "X said the ... had to end") carry four other planted words of its own, more often than the
-narrator words, that its narrator never uses ("treachery", "cowardice" ...). Shared filler
+narrator words, that its narrator never uses ("treachery", "cowardice" ...). Half of the articles also use one planted word of another
+outlet once, so that a planted word is distinctive, not exclusive. Shared filler
 sentences give every outlet the same background vocabulary.
 
 The bundled examples (examples/articles, five outlets; Valley Wire's one article is a copy
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,8 @@ SEED = 8
 ARTICLES_PER_OUTLET = 10
 #: Narrator sentences with a planted word per article (quotes with a quoted-only word: 3).
 PLANTED_PER_ARTICLE = 3
+#: Share of articles with one narrator sentence that uses another outlet's planted word.
+BORROW = 0.5
 TOP = 10
 #: ``--min-count`` of the evaluation (the generated outlets have ~1,000 narrator words each).
 MIN_COUNT = 3
@@ -117,7 +121,8 @@ _FILLER = (
 _PLANTED = (
     "The {term} in {place} entered a {ordinal} day on {day}.",
     "Reporters in {place} saw fresh signs of the {term} on {day}.",
-    "Talk of the {term} filled the cafés of {place} on {day} evening.",
+    # not "Talk of the {term} filled the cafés": the quote finder reads "Talk of" as a cue
+    "Posters about the {term} covered the walls of {place} on {day} evening.",
     "Shops in {place} closed early as the {term} spread along the river.",
     "The {term} has shaped life in {place} since the dam gave way.",
 )
@@ -146,6 +151,13 @@ def _sentence(rng: random.Random, template: str, **slots: str) -> str:
     return template.format(**values)
 
 
+def _rotation(rng: random.Random, words: Sequence[str], total: int) -> Iterator[str]:
+    """``total`` words, each of ``words`` equally often (give or take one), shuffled."""
+    order = [words[k % len(words)] for k in range(total)]
+    rng.shuffle(order)
+    return iter(order)
+
+
 def generate(folder: Path, *, seed: int = SEED, per_outlet: int = ARTICLES_PER_OUTLET) -> int:
     """Write the generated articles and their metadata.tsv into ``folder``; returns how many."""
     rng = random.Random(seed)
@@ -153,14 +165,20 @@ def generate(folder: Path, *, seed: int = SEED, per_outlet: int = ARTICLES_PER_O
     rows = ["file\toutlet\tpublished\ttitle"]
     written = 0
     for o, (outlet, (planted, quoted)) in enumerate(OUTLETS.items()):
+        # every planted word as often as the others (6 times in 10 articles), in a seeded order
+        terms = _rotation(rng, planted, per_outlet * PLANTED_PER_ARTICLE)
+        said = _rotation(rng, quoted, per_outlet * 3)
         for i in range(per_outlet):
             sentences = [_sentence(rng, t) for t in rng.sample(_FILLER, 6)]  # the shared background
             sentences += [
-                _sentence(rng, rng.choice(_PLANTED), term=rng.choice(planted))
+                _sentence(rng, rng.choice(_PLANTED), term=next(terms))
                 for _ in range(PLANTED_PER_ARTICLE)
             ]
-            quotes = [_sentence(rng, rng.choice(_DIRECT), q=rng.choice(quoted)) for _ in range(2)]
-            quotes.append(_sentence(rng, rng.choice(_INDIRECT), q=rng.choice(quoted)))
+            if rng.random() < BORROW:  # distinctive, not exclusive: another outlet's word
+                other = rng.choice([p for name, (p, _) in OUTLETS.items() if name != outlet])
+                sentences.append(_sentence(rng, rng.choice(_PLANTED), term=rng.choice(other)))
+            quotes = [_sentence(rng, rng.choice(_DIRECT), q=next(said)) for _ in range(2)]
+            quotes.append(_sentence(rng, rng.choice(_INDIRECT), q=next(said)))
             rng.shuffle(sentences)
             for quote in quotes:  # each quote its own paragraph, among the narrator's
                 sentences.insert(rng.randrange(1, len(sentences) + 1), quote)
@@ -232,9 +250,10 @@ def recovery(*, seed: int = SEED, per_outlet: int = ARTICLES_PER_OUTLET) -> dict
                 prior.update(counter)
             for outlet, (planted, _) in OUTLETS.items():
                 found = distinctive_terms(
-                    corpus.conn, corpus.path, outlet, limit=TOP, min_count=MIN_COUNT
+                    corpus.conn, corpus.path, outlet, limit=None, min_count=MIN_COUNT
                 )
-                top = [r.term for r in found.rows]
+                ranks = {r.term: rank for rank, r in enumerate(found.rows, 1)}
+                top = [r.term for r in found.rows[:TOP]]
                 # control: the same statistic over the whole body, quotes counted
                 mine = with_quotes.counts.get(outlet, Counter())
                 rest = prior.copy()
@@ -248,10 +267,23 @@ def recovery(*, seed: int = SEED, per_outlet: int = ARTICLES_PER_OUTLET) -> dict
                     "narrator_words": found.tokens_a,
                     "planted": list(planted),
                     "top10": top,
-                    "z": [r.z for r in found.rows],
+                    "z": [r.z for r in found.rows[:TOP]],
+                    # rank among the terms with z > 0 (None: not among them)
+                    "planted_ranks": {w: ranks.get(w) for w in planted},
                     "recovered": round(len(set(planted) & set(top)) / len(planted), 3),
                     "quoted_only_in_top10": sorted(quoted_only & set(top)),
                     "control_quoted_only_in_top10": sorted(quoted_only & set(control)),
+                    # uses of the outlet's quoted-only words still counted as narrator text
+                    # (quotes the pipeline missed), of all their uses
+                    "quoted_only_uses_counted": sum(
+                        counts.counts.get(outlet, Counter())[w] for w in OUTLETS[outlet][1]
+                    ),
+                    "quoted_only_uses": sum(mine[w] for w in OUTLETS[outlet][1]),
+                    # uses of its planted narrator words counted (not taken for quotes)
+                    "planted_uses_counted": sum(
+                        counts.counts.get(outlet, Counter())[w] for w in planted
+                    ),
+                    "planted_uses": sum(mine[w] for w in planted),
                 }
             for outlet in counts.outlet_names():
                 if outlet in OUTLETS or not counts.documents.get(outlet):
@@ -310,9 +342,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {outlet:<22} planted in top-{TOP}: {o['recovered']:.0%}  "
             f"quoted-only in top-{TOP}: {len(o['quoted_only_in_top10'])} "
-            f"(quotes counted: {len(o['control_quoted_only_in_top10'])})  "
+            f"(quotes counted: {len(o['control_quoted_only_in_top10'])}; uses left in narrator "
+            f"text: {o['quoted_only_uses_counted']}/{o['quoted_only_uses']}; planted uses "
+            f"counted: {o['planted_uses_counted']}/{o['planted_uses']})  "
             f"top: {', '.join(o['top10'])}"
         )
+        missed = {w: r for w, r in o["planted_ranks"].items() if r is None or r > TOP}
+        if missed:
+            print(f"  {'':<22} planted words outside the top-{TOP} (rank): {missed}")
     print(
         f"  mean recovery {found['mean_recovery']:.0%}, lowest {found['min_recovery']:.0%}; "
         f"quoted-only words in a top-{TOP}: {found['quoted_only_leaks']} "

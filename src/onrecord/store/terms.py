@@ -77,9 +77,14 @@ MIN_COUNT = 5
 #: How a document without an outlet is named (it is part of "all other outlets").
 UNKNOWN_OUTLET = "(unknown outlet)"
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+#: A word of letters; an apostrophe inside it is kept ("o'brien", "won't"), a possessive
+#: "'s" is not part of it ("regime's" -> "regime" and "s", which is too short to count).
+_WORD = re.compile(r"[^\W\d_]+(?:'(?!s\b)[^\W\d_]+)*")
+#: Between the narrator stretches of one document when they are tokenised together: no
+#: bigram crosses it.
+_STRETCH = "\n|\n"
 #: What may stand between the two words of a bigram.
-_JOINER = re.compile(r"[\s\-‐‑–]*")
+_JOINER = re.compile(r"(?:'s)?[\s\-‐‑–]*")
 
 #: English function words (and the contractions' pieces the tokeniser leaves).
 STOP_WORDS = frozenset(
@@ -97,6 +102,10 @@ STOP_WORDS = frozenset(
     under until up upon us ve very via was wasn we were weren what whatever when whenever
     where whereas whether which while who whoever whom whose why will with within without
     won would wouldn yet you your yours yourself yourselves mr mrs ms dr st
+    don't doesn't didn't won't can't couldn't wouldn't shouldn't isn't aren't wasn't weren't
+    hasn't haven't hadn't mustn't i'm i've i'll i'd we're we've we'll we'd you're you've
+    you'll you'd they're they've they'll they'd he'd he'll she'd she'll it'll that'll
+    there'll
     """.split()
 )
 
@@ -143,16 +152,8 @@ def _normal(text: str) -> str:
     return text.lower().replace("’", "'").replace("‘", "'")
 
 
-def _keep(word: str) -> str | None:
-    if word.endswith("'s"):
-        word = word[:-2]
-    if len(word) < 2 or word in STOP_WORDS:
-        return None
-    return word
-
-
 def tokens(text: str, *, bigrams: bool = False) -> list[str]:
-    """The counted terms of one stretch of narrator text, in order (unigrams, then bigrams).
+    """The counted terms of a stretch of narrator text, in order (unigrams, then bigrams).
 
     >>> tokens("The regime's forces shelled Kessbrook on 5 March.", bigrams=True)
     ['regime', 'forces', 'shelled', 'kessbrook', 'march', 'regime forces', 'forces shelled', \
@@ -160,14 +161,16 @@ def tokens(text: str, *, bigrams: bool = False) -> list[str]:
     """
     normal = _normal(text)
     if not bigrams:
-        return [w for w in map(_keep, _WORD.findall(normal)) if w]
+        return [w for w in _WORD.findall(normal) if len(w) > 1 and w not in STOP_WORDS]
     words: list[str] = []
     pairs: list[str] = []
     previous: str | None = None
     previous_end = -1
     for match in _WORD.finditer(normal):
-        word = _keep(match.group(0))
-        if word is None:
+        word = match.group(0)
+        if word == "s" and normal[match.start() - 1 : match.start()] == "'":
+            continue  # the possessive's "s": "regime's forces" -> "regime forces"
+        if len(word) < 2 or word in STOP_WORDS:
             previous = None
             continue
         words.append(word)
@@ -230,7 +233,8 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _parts(start: int, end: int, parts: str | None) -> list[tuple[int, int]]:
-    if parts:
+    # one part (most quotes) is the content itself: no need to read the JSON
+    if parts and parts.count('"start"') > 1:
         try:
             spans = json.loads(parts)
             return [(int(p["start"]), int(p["end"])) for p in spans]
@@ -280,8 +284,8 @@ def narrator_counts(
         for doc_id, outlet, text, body in stream(conn, sql + _ORDER):
             counter = result.counts.setdefault(outlet, Counter())
             result.documents[outlet] = result.documents.get(outlet, 0) + 1
-            for start, end in narrator_spans(len(text), _body(body), quoted.get(doc_id, ())):
-                counter.update(tokens(text[start:end], bigrams=bigrams))
+            spans = narrator_spans(len(text), _body(body), quoted.get(doc_id, ()))
+            counter.update(tokens(_STRETCH.join(text[a:b] for a, b in spans), bigrams=bigrams))
     except DB_ERRORS as exc:
         raise store_error(exc, path) from exc
     with _CACHE_LOCK:
