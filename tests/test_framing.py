@@ -379,3 +379,12 @@ def test_the_object_of_a_framing_cue_is_the_narrators_naming() -> None:
         ("genocide", None),
         ("blood libel", "q1"),
     ]
+
+
+def test_a_naming_cue_gives_its_speaker_only_the_quoted_fragment() -> None:
+    for speaker, other in (("Haddad", "Tamir"), ("Tamir", "Haddad")):
+        record = analyze(f"{speaker} dismissed what {other} called “terrorists” as propaganda.")
+        assert found(record) == [
+            ("terrorists", "armed actors", other),
+            ("propaganda", "loaded language", speaker),
+        ]

@@ -50,6 +50,7 @@ __all__ = [
     "get_matcher",
     "load_entries",
     "make_framing_component",
+    "naming_fragments",
     "narrator_holes",
     "pack_names",
     "pattern_words",
@@ -326,26 +327,30 @@ def voice_of(
     end: int,
     quotes: Sequence[Quote],
     narrator_holes: dict[str, list[tuple[int, int]]] | None = None,
+    fragments: dict[str, list[tuple[int, int]]] | None = None,
 ) -> str | None:
     """The id of the innermost quote whose content parts hold [start, end), else None.
 
     Innermost: the smallest part that holds the span, then the deepest nesting. A span that
     only overlaps a part (a term cut by a content boundary) goes to the quote it overlaps most.
     ``narrator_holes``: per quote id, ranges of its content that are the narrator's words
-    (see :func:`narrator_holes`); a span inside one is not that quote's.
+    (see :func:`narrator_holes`); a span inside one is not that quote's. ``fragments``: per
+    quote id, the only ranges that are the speaker's words (see :func:`naming_fragments`).
     """
     by_id = {q.id: q for q in quotes}
     holding: list[tuple[int, int, str]] = []
     overlapping: list[tuple[int, str]] = []
     holes = narrator_holes or {}
+    only = fragments or {}
     for quote in quotes:
         if any(h_start <= start and end <= h_end for h_start, h_end in holes.get(quote.id, ())):
             continue
-        for part in quote.content_parts:
-            if part.start <= start and end <= part.end:
-                holding.append((part.end - part.start, -_depth(quote, by_id), quote.id))
-            elif part.start < end and start < part.end:
-                overlapping.append((min(end, part.end) - max(start, part.start), quote.id))
+        parts = [(p.start, p.end) for p in quote.content_parts]
+        for p_start, p_end in only.get(quote.id, parts):
+            if p_start <= start and end <= p_end:
+                holding.append((p_end - p_start, -_depth(quote, by_id), quote.id))
+            elif p_start < end and start < p_end:
+                overlapping.append((min(end, p_end) - max(start, p_start), quote.id))
     if holding:
         return min(holding)[2]
     if overlapping:
@@ -378,6 +383,36 @@ def narrator_holes(doc: Doc, quotes: Sequence[Quote]) -> dict[str, list[tuple[in
             if inside and not any(ch in QUOTE_CHARS for ch in text[start:end]):
                 holes.setdefault(quote.id, []).append((start, end))
     return holes
+
+
+# Cues that name or describe something (``X called Y “Z”``): only the quoted fragment is the
+# speaker's; what the quote finder's content holds around it is the narrator's or the enclosing
+# speaker's.
+_NAMING_CUES = frozenset(
+    "call name dub label brand term describe characterize characterise portray depict cast".split()
+)
+
+
+def naming_fragments(
+    doc: Doc, quotes: Sequence[Quote], quoted: Sequence[Quoted]
+) -> dict[str, list[tuple[int, int]]]:
+    """For each mixed quote cued by a naming verb, the quoted fragments inside its content."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for quote in quotes:
+        if quote.kind != "mixed" or quote.cue is None:
+            continue
+        cue = doc.char_span(quote.cue.start, quote.cue.end, alignment_mode="expand")
+        if cue is None or cue.root.lemma_.lower() not in _NAMING_CUES:
+            continue
+        inside = [
+            (start, end)
+            for q in quoted
+            for start, end in q.parts
+            if quote.content.start <= start and end <= quote.content.end
+        ]
+        if inside:
+            found[quote.id] = inside
+    return found
 
 
 # --- quoted stretches: scare quotes, titles --------------------------------------------------
@@ -435,13 +470,13 @@ class _Finding:
 
 
 def _quoted_stretches(
-    text: str, quote_parts: list[tuple[int, int]]
+    text: str, quote_parts: list[tuple[int, int]], quoted_stretches: Sequence[Quoted]
 ) -> tuple[list[Quoted], list[tuple[int, int]]]:
     """Quoted stretches that are nobody's quote: (scare quotes, other ranges: titles, mentions,
     unattributed quotations)."""
     scare: list[Quoted] = []
     other: list[tuple[int, int]] = []
-    for quoted in find_quoted(text):
+    for quoted in quoted_stretches:
         if quoted.close is None or len(quoted.parts) != 1:
             if not _overlaps(quoted.start, quoted.end, quote_parts):
                 other.append((quoted.open, quoted.outer_end))
@@ -539,7 +574,8 @@ def find_terms(doc: Doc, quotes: list[Quote], body: list[tuple[int, int]]) -> li
     if matches is None:
         matches = get_matcher().match(doc)
     quote_parts = [(p.start, p.end) for q in quotes for p in q.content_parts]
-    scare, other_quoted = _quoted_stretches(text, quote_parts)
+    quoted = find_quoted(text)
+    scare, other_quoted = _quoted_stretches(text, quote_parts, quoted)
 
     findings = [_scare_finding(text, q, matches) for q in scare]
     for m in matches:
@@ -552,12 +588,13 @@ def find_terms(doc: Doc, quotes: list[Quote], body: list[tuple[int, int]]) -> li
                 _Finding(m.start, m.end, m.entry.term, m.entry.category, m.entry.alternatives)
             )
     holes = narrator_holes(doc, quotes)
+    fragments = naming_fragments(doc, quotes, quoted)
     return [
         Term(
             span=Span.of(text, f.start, f.end),
             term=f.term,
             category=f.category,
-            voice=voice_of(f.start, f.end, quotes, holes),
+            voice=voice_of(f.start, f.end, quotes, holes, fragments),
             alternatives=list(f.alternatives),
         )
         for f in _leftmost_longest(findings)
