@@ -132,6 +132,7 @@ def test_warm_up_works_out_the_answers_ahead(
             assert client.get("/api/figures", params={"term": term}).status_code == 200, term
         for url in ("/api/speakers", "/api/speakers?outlet=meridian+times", "/api/outlets"):
             assert client.get(url).status_code == 200, url
+
         for url in ("/", "/outlets", "/api/entities?q=varga", "/figures?term=dead"):
             assert client.get(url).status_code == 200, url
     assert not any(t.name == "onrecord-warm-up" and t.is_alive() for t in threading.enumerate())
@@ -271,3 +272,18 @@ def test_article_search_pages_walked_or_sorted_are_the_same(
                 ]
             )
         assert pages[0] == pages[1], filters
+
+
+def test_warm_up_lists_the_speakers_of_the_most_quoted_outlets(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(warm, "WARM_OUTLETS", 2)
+    assert warm.warm(corpus, figures=[], common=0) == []
+    listed = {
+        key[3][0] for key in queries._memo if key[0] == corpus.path and key[2] == "speaker-list"
+    }
+    counts = queries.speaker_counts(corpus)
+    quoted = {o: sum(row[2] for row in rows) for o, rows in counts.items() if o is not None}
+    assert len(quoted) > 2
+    top = sorted(quoted, key=lambda o: (-quoted[o], o))[:2]
+    assert listed == {None, *(o.encode().lower() for o in top)}

@@ -8,9 +8,10 @@ speaker list, the corpus entities. ``Warmer`` works them out ahead, in one threa
 after the other, at the lowest CPU priority (Linux), on a connection of the server's
 pool:
 
-- the outlets, the speaker names, the speakers of every outlet (one read of the
-  speaker index for all of them), the speakers of the home page, the outlets page, the
-  corpus entities;
+- the outlets, the speaker names, every outlet's speaker counts (one read of the speaker
+  index for all of them) and the speaker lists of the most quoted outlets
+  (``WARM_OUTLETS``), the speakers of the home page, the outlets page, the corpus
+  entities;
 - the figures of the measures the figures page suggests and of the word families it
   knows (``WARM_FIGURES``; a term of the same family, "dead" or "deaths", is answered
   from the same entry), and of the few words the corpus's figures count most often
@@ -41,7 +42,15 @@ from ..store.figures import normalise_measure, stem, term_key
 from . import queries
 from .deps import CorpusPool
 
-__all__ = ["WARM_COMMON", "WARM_FIGURES", "Warmer", "common_measures", "warm", "warm_steps"]
+__all__ = [
+    "WARM_COMMON",
+    "WARM_FIGURES",
+    "WARM_OUTLETS",
+    "Warmer",
+    "common_measures",
+    "warm",
+    "warm_steps",
+]
 
 logger = logging.getLogger("onrecord.web")
 
@@ -49,6 +58,10 @@ logger = logging.getLogger("onrecord.web")
 #: family of words ``store/figures.py`` knows (the deaths, the injured, the missing, the
 #: displaced, the detained).
 WARM_FIGURES = ("killed", "missing", "injured", "displaced", "detained")
+#: The speaker lists of this many outlets (the most quoted) are worked out ahead; the
+#: others are added up from the counts of every outlet when first asked for (milliseconds),
+#: and so do not push the other remembered answers out.
+WARM_OUTLETS = 16
 #: And the figures of this many of the words the corpus's figures count most often (by
 #: claims; "people", "sluice" ...), besides those above.
 WARM_COMMON = 3
@@ -110,9 +123,10 @@ def warm_steps(
 
     def speakers() -> None:
         queries.speaker_list(corpus)
-        for outlet in queries.speaker_counts(corpus):
-            if outlet is not None:
-                queries.speaker_list(corpus, outlet=outlet)
+        counts = queries.speaker_counts(corpus)
+        quoted = {o: sum(n for _, _, n, _ in rows) for o, rows in counts.items() if o is not None}
+        for outlet in sorted(quoted, key=lambda o: (-quoted[o], o))[:WARM_OUTLETS]:
+            queries.speaker_list(corpus, outlet=outlet)
 
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("outlets", lambda: queries.memo(corpus, "outlets", (False,), corpus.outlets)),
