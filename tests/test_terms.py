@@ -16,7 +16,7 @@ import typer
 from typer.testing import CliRunner
 
 from onrecord.cli_framing import register
-from onrecord.store import Store, open_corpus
+from onrecord.store import Store, StoreError, open_corpus
 from onrecord.store.terms import (
     distinctive_terms,
     log_odds,
@@ -206,6 +206,28 @@ def test_cache_sees_new_documents(db: str) -> None:
     assert before.counts["Alpha News"]["regime"] == 3
     assert after.counts["Alpha News"]["regime"] == 4
     assert again is after
+
+
+def test_since_and_until_choose_the_documents(db: str) -> None:
+    later = record("a9", "Alpha News", "The junta spoke.", "Fine", "Fi Go")
+    later.published = "2024-03-09"
+    with Store.open(db) as store:
+        store.put(later)
+    with open_corpus(db) as corpus:
+        found = distinctive_terms(corpus.conn, corpus.path, "Alpha News", since="2024-03-06")
+        assert (found.documents_a, found.documents_b) == (1, 0)
+        until = narrator_counts(corpus.conn, corpus.path, until="2024-03-05")
+        assert (
+            until.counts["Alpha News"]["regime"] == 3 and "junta" not in until.counts["Alpha News"]
+        )
+        with pytest.raises(StoreError, match="between the dates given"):
+            distinctive_terms(corpus.conn, corpus.path, "Beta Daily", since="2024-03-06")
+    result = runner.invoke(
+        _app(), ["terms", "--outlet", "Alpha News", "--since", "2025-01-01", "--db", db]
+    )
+    assert result.exit_code == 0 and "between those dates" in result.stderr
+    result = runner.invoke(_app(), ["terms", "--outlet", "Alpha News", "--since", "5 March"])
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.stderr
 
 
 # --- the command -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .cli_params import valid_date
 from .corpus_cli import _DEFAULT_DB, DbOption, FormatOption, QueryFormat, _one_line_errors
 from .corpus_cli import _write_rows as write_rows
 from .errors import OnrecordError
@@ -58,6 +59,14 @@ def terms(
         ),
     ] = None,
     db: DbOption = _DEFAULT_DB,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only documents published on or after YYYY-MM-DD.", callback=valid_date),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Only documents published on or before YYYY-MM-DD.", callback=valid_date),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many terms to show.")] = 20,
     min_count: Annotated[
         int,
@@ -95,6 +104,7 @@ def terms(
       onrecord terms --outlet "Meridian Times"
       onrecord terms --outlet "Meridian Times" --vs "Valley Wire" --bigrams
       onrecord terms --outlet "valley wire" --limit 50 --min-count 10 --format csv
+      onrecord terms --outlet "Meridian Times" --since 2024-03-05 --until 2024-03-07
 
     z: how many standard errors the outlet's log-odds of using the word lie above the other
     side's; above about 2, unlikely to be chance. It says who uses which word more, never
@@ -114,10 +124,15 @@ def terms(
             alpha0=prior,
             bigrams=bigrams,
             all_copies=all_copies,
+            since=since,
+            until=until,
         )
     if found.documents_a == 0 and found.documents_b == 0:
         typer.echo(
-            "onrecord: the corpus has no documents yet; add some with `onrecord ingest`", err=True
+            "onrecord: no documents published between those dates"
+            if since or until
+            else "onrecord: the corpus has no documents yet; add some with `onrecord ingest`",
+            err=True,
         )
     elif not found.rows:
         typer.echo(
@@ -158,7 +173,9 @@ def _print_terms(found: Terms, out: IO[str]) -> None:
         )
     console.print(table)
     copies = (
-        f"; {found.copies_skipped:,} syndicated copies not counted (--all-copies counts them)"
+        f"; {found.copies_skipped:,} syndicated "
+        + ("copy" if found.copies_skipped == 1 else "copies")
+        + " not counted (--all-copies counts them)"
         if found.copies_skipped
         else ""
     )

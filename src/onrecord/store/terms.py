@@ -39,6 +39,7 @@ corpus (``--vs`` another outlet, the web) does not read it again. The SQL is fix
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -206,19 +207,19 @@ class NarratorCounts:
 
 
 _SQLITE_DOCUMENTS = (
-    "SELECT d.id, d.outlet, d.text, json_extract(d.record, '$.body')"
+    "SELECT d.id, d.outlet, d.published, d.text, json_extract(d.record, '$.body')"
     " FROM documents d LEFT JOIN syndication s ON s.document_id = d.id"
 )
 _PG_DOCUMENTS = (
-    "SELECT d.id, d.outlet, d.text, (d.record::jsonb -> 'body')::text"
+    "SELECT d.id, d.outlet, d.published, d.text, (d.record::jsonb -> 'body')::text"
     " FROM documents d LEFT JOIN syndication s ON s.document_id = d.id"
 )
 #: Not a copy: no syndication row yet, or the origin of its group.
 _NOT_A_COPY = " WHERE s.origin IS NULL OR s.origin <> 0"
 _ORDER = " ORDER BY d.pk"
 _COPIES = (
-    "SELECT d.outlet, count(*) FROM syndication s JOIN documents d ON d.id = s.document_id"
-    " WHERE s.origin = 0 GROUP BY d.outlet"
+    "SELECT d.outlet, d.published, count(*) FROM syndication s"
+    " JOIN documents d ON d.id = s.document_id WHERE s.origin = 0 GROUP BY d.outlet, d.published"
 )
 _QUOTE_PARTS = "SELECT document_id, content_start, content_end, content_parts FROM quotes"
 _FINGERPRINT = (
@@ -252,6 +253,22 @@ def _body(value: str | None) -> list[tuple[int, int]]:
         return []
 
 
+def _check_date(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise StoreError(f"--{what} {value!r}: not a date of the form YYYY-MM-DD") from None
+    return value
+
+
+def _within(published: str | None, since: str | None, until: str | None) -> bool:
+    if not published:
+        return False
+    return (since is None or published >= since) and (until is None or published <= until)
+
+
 def narrator_counts(
     conn: Connection,
     path: str,
@@ -259,15 +276,21 @@ def narrator_counts(
     bigrams: bool = False,
     all_copies: bool = False,
     include_quotes: bool = False,
+    since: str | None = None,
+    until: str | None = None,
 ) -> NarratorCounts:
     """Count the narrator-voice terms of every stored document, per outlet (one read of the
     documents and quotes; cached while the corpus does not change).
 
+    ``since``/``until``: only documents published on or after / on or before these dates
+    (YYYY-MM-DD; a document without a date is left out when either is given).
     ``include_quotes``: count the quotes' words too (the whole body; a control for the
     evaluation, not narrator voice)."""
+    since = _check_date(since, "since")
+    until = _check_date(until, "until")
     try:
         fingerprint = tuple(conn.execute(_FINGERPRINT).fetchone())
-        key = (path, bigrams, all_copies, include_quotes, fingerprint)
+        key = (path, bigrams, all_copies, include_quotes, since, until, fingerprint)
         with _CACHE_LOCK:
             cached = _CACHE.get(key)
         if cached is not None:
@@ -278,10 +301,15 @@ def narrator_counts(
                 quoted.setdefault(doc_id, []).extend(_parts(start, end, parts))
         result = NarratorCounts()
         sql = _PG_DOCUMENTS if dialect_of(conn).postgres else _SQLITE_DOCUMENTS
+        dated = since is not None or until is not None
         if not all_copies:
             sql += _NOT_A_COPY
-            result.copies = {outlet: int(n) for outlet, n in conn.execute(_COPIES)}
-        for doc_id, outlet, text, body in stream(conn, sql + _ORDER):
+            for outlet, published, n in conn.execute(_COPIES):
+                if not dated or _within(published, since, until):
+                    result.copies[outlet] = result.copies.get(outlet, 0) + int(n)
+        for doc_id, outlet, published, text, body in stream(conn, sql + _ORDER):
+            if dated and not _within(published, since, until):
+                continue
             counter = result.counts.setdefault(outlet, Counter())
             result.documents[outlet] = result.documents.get(outlet, 0) + 1
             spans = narrator_spans(len(text), _body(body), quoted.get(doc_id, ()))
@@ -289,7 +317,7 @@ def narrator_counts(
     except DB_ERRORS as exc:
         raise store_error(exc, path) from exc
     with _CACHE_LOCK:
-        for stale in [k for k in _CACHE if k[:4] == key[:4]]:
+        for stale in [k for k in _CACHE if k[:-1] == key[:-1]]:
             del _CACHE[stale]
         while len(_CACHE) >= _CACHE_SIZE:
             del _CACHE[next(iter(_CACHE))]
@@ -377,7 +405,7 @@ class Terms:
         return self.vs if self.vs is not None else "all other outlets"
 
 
-def _resolve(name: str, counts: NarratorCounts, path: str, what: str) -> str:
+def _resolve(name: str, counts: NarratorCounts, path: str, what: str, dated: bool) -> str:
     names = counts.outlet_names()
     folded = [c for c in names if c.casefold() == name.strip().casefold()]
     found = name if name in names else (folded[0] if folded else None)
@@ -389,8 +417,9 @@ def _resolve(name: str, counts: NarratorCounts, path: str, what: str) -> str:
             )
         return found
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    where = f"{path} between the dates given" if dated else path
     raise StoreError(
-        f"{what} {name!r}: no such outlet in {path}"
+        f"{what} {name!r}: no such outlet in {where}"
         + (f" (outlets: {shown})" if names else " (no document has an outlet)")
     )
 
@@ -406,6 +435,8 @@ def distinctive_terms(
     alpha0: float = ALPHA0,
     bigrams: bool = False,
     all_copies: bool = False,
+    since: str | None = None,
+    until: str | None = None,
 ) -> Terms:
     """The narrator-voice terms ``outlet`` uses more than ``vs`` (else than all other
     documents), by z-score of the weighted log-odds ratio; see the module's docstring.
@@ -413,11 +444,14 @@ def distinctive_terms(
     Outlet names match exactly or in any case. Raises ``StoreError`` for an outlet the
     corpus does not have (when it has documents), or ``vs`` equal to ``outlet``.
     """
-    counts = narrator_counts(conn, path, bigrams=bigrams, all_copies=all_copies)
+    counts = narrator_counts(
+        conn, path, bigrams=bigrams, all_copies=all_copies, since=since, until=until
+    )
     if not counts.documents and not counts.copies:
         return Terms(outlet, vs, [], 0, 0, 0, 0, alpha0, min_count, bigrams, 0)
-    side_a = _resolve(outlet, counts, path, "--outlet")
-    side_b = _resolve(vs, counts, path, "--vs") if vs is not None else None
+    dated = since is not None or until is not None
+    side_a = _resolve(outlet, counts, path, "--outlet", dated)
+    side_b = _resolve(vs, counts, path, "--vs", dated) if vs is not None else None
     if side_b == side_a:
         raise StoreError(f"--vs {vs!r} is the outlet itself; give another outlet, or no --vs")
     prior: Counter[str] = Counter()
