@@ -388,3 +388,8 @@ def test_a_naming_cue_gives_its_speaker_only_the_quoted_fragment() -> None:
             ("terrorists", "armed actors", other),
             ("propaganda", "loaded language", speaker),
         ]
+
+
+def test_a_verb_and_its_object_can_be_one_term() -> None:
+    record = analyze("Protesters chanted that they would take back control of the borders.")
+    assert [t.term for t in record.framing] == ["take back control"]

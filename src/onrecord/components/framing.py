@@ -161,7 +161,7 @@ def _token_keys(token: Token) -> set[str]:
 _NAME_ENTS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT"})
 
 
-_CLAUSE_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl", "dobj"})
+_CLAUSE_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
 def _is_phrase(doc: Doc, start: int, end: int) -> bool:
