@@ -287,6 +287,26 @@ def test_terms_help_has_examples() -> None:
     assert "onrecord terms --outlet" in result.stdout and "--vs" in result.stdout
 
 
+def test_eval_generator_plants_each_word_evenly(tmp_path: Path) -> None:
+    from eval import framing_outlets as fo
+
+    assert fo.generate(tmp_path / "a") == 4 * fo.ARTICLES_PER_OUTLET
+    fo.generate(tmp_path / "b")
+    texts = sorted(p.name for p in (tmp_path / "a").glob("*.txt"))
+    for name in texts:  # seeded: the same corpus every time
+        assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
+    assert (tmp_path / "a" / "metadata.tsv").read_text().count("Dunlin Bay Herald") == 10
+    for o, (_outlet, (planted, quoted)) in enumerate(fo.OUTLETS.items()):
+        own = " ".join((tmp_path / "a" / n).read_text() for n in texts if n.startswith(f"gen-{o}-"))
+        words = Counter(tokens(own))
+        assert all(words[w] >= 6 for w in planted)  # 6 own uses, and maybe a borrowed one
+        assert sum(words[w] for w in quoted) == 3 * fo.ARTICLES_PER_OUTLET
+        for line in own.splitlines():  # a quoted-only word stands only in a quote's sentence
+            for sentence in line.split(". "):
+                if any(w in tokens(sentence) for w in quoted):
+                    assert "“" in sentence or " said " in sentence or " told " in sentence
+
+
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 

@@ -365,6 +365,10 @@ def _print_framing(record: dict[str, Any], rows: list[FramingRow], out: IO[str])
             console.print(f"{heading}: none", markup=False)
         else:
             console.print(table)
+    console.print(
+        "Who used which words, as the article has them; not which words are right.",
+        markup=False,
+    )
 
 
 def register(app: typer.Typer) -> None:
