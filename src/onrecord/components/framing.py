@@ -421,7 +421,9 @@ def naming_fragments(
 _TITLE_CUES = frozenset(
     """titled entitled called named dubbed nicknamed codenamed code-named headlined
     programme program show series film movie documentary book novel memoir song album play
-    podcast column article report headline operation campaign slogan hashtag motto
+    ballet opera musical poem painting exhibition installation sculpture single track episode
+    podcast column article report headline magazine newspaper journal festival band game app
+    operation campaign slogan hashtag motto
     term word words phrase label""".split()
 )
 _SPEECH_END = frozenset(",.!?;:…")
