@@ -29,7 +29,8 @@ uses more than side B. A z-score says how surely a word is used more, not that i
 
 A copy of a syndicated story (``store/syndication.py``: a member of a group that is not its
 origin) is not counted unless ``all_copies``: a wire story should not make its words look
-like the habit of every outlet that ran it.
+like the habit of every outlet that ran it. ``since``/``until`` keep the documents published
+in those dates (both sides and the prior).
 
 Counts are cached in memory per database, keyed by a fingerprint of the documents table
 (count, largest pk, last update) and the syndication table, so a second query on an unchanged
@@ -211,7 +212,7 @@ _SQLITE_DOCUMENTS = (
     " FROM documents d LEFT JOIN syndication s ON s.document_id = d.id"
 )
 _PG_DOCUMENTS = (
-    "SELECT d.id, d.outlet, d.published, d.text, (d.record::jsonb -> 'body')::text"
+    "SELECT d.id, d.outlet, d.published, d.text, (d.record::json -> 'body')::text"
     " FROM documents d LEFT JOIN syndication s ON s.document_id = d.id"
 )
 #: Not a copy: no syndication row yet, or the origin of its group.
