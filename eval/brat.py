@@ -14,68 +14,43 @@ the next physical line; such continuation lines are folded back into the label.
 
 The reader never raises on a malformed line: it counts and reports what it skipped,
 so a corpus quirk shows up in the evaluation report instead of aborting the run.
+
+The line-level reader lives in the package (:mod:`onrecord.train.brat`, which training
+shares); this module keeps the evaluation's split loader on top of it.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from onrecord.train.brat import (
+    KNOWN_UNSCORED_LABELS,
+    ROLE_LABELS,
+    TRIGGER_LABELS,
+    AnnReadResult,
+    Attribution,
+    SpanMismatch,
+    Spans,
+    read_ann,
+    read_metadata,
+)
+from onrecord.train.brat import read_text as _read_text
 
 __all__ = [
     "Attribution",
     "AnnReadResult",
     "GoldDocument",
+    "KNOWN_UNSCORED_LABELS",
+    "ROLE_LABELS",
     "SpanMismatch",
     "Spans",
+    "TRIGGER_LABELS",
     "load_split",
     "read_ann",
     "read_metadata",
 ]
-
-Spans = list[tuple[int, int]]
-
-#: Labels that take part in attributions, and labels we know but do not score.
-TRIGGER_LABELS = frozenset({"Attribution", "Attribution-no-source"})
-ROLE_LABELS = frozenset({"Content", "Cue", "Source"})
-KNOWN_UNSCORED_LABELS = frozenset({"Discard", "Discuss"})
-
-_ENTRY_START = re.compile(r"^[A-Z#]\d*\t")
-_ROLE_SUFFIX = re.compile(r"\d+$")
-
-
-@dataclass(slots=True)
-class Attribution:
-    """One gold attribution: its parts as character spans into the document text."""
-
-    id: str
-    content: Spans = field(default_factory=list)
-    cue: Spans = field(default_factory=list)
-    source: Spans = field(default_factory=list)
-    trigger: str = "Attribution"
-
-
-@dataclass(slots=True, frozen=True)
-class SpanMismatch:
-    """A label whose recorded text differs from the ``.txt`` at its offsets."""
-
-    label_id: str
-    label: str
-    spans: tuple[tuple[int, int], ...]
-    expected: str
-    found: str
-
-
-@dataclass(slots=True)
-class AnnReadResult:
-    attributions: list[Attribution] = field(default_factory=list)
-    mismatches: list[SpanMismatch] = field(default_factory=list)
-    #: T labels outside the known set, by label name.
-    unknown_labels: Counter[str] = field(default_factory=Counter)
-    #: Everything else that was skipped, by reason ("bad span", "orphan trigger", ...).
-    skipped: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(slots=True)
@@ -92,138 +67,6 @@ class GoldDocument:
     mismatches: list[SpanMismatch]
     unknown_labels: Counter[str]
     skipped: Counter[str]
-
-
-@dataclass(slots=True)
-class _TextBound:
-    label: str
-    spans: Spans
-    recorded: str
-
-
-def _parse_spans(raw: str) -> Spans | None:
-    spans: Spans = []
-    for fragment in raw.split(";"):
-        bounds = fragment.split()
-        if len(bounds) != 2:
-            return None
-        try:
-            start, end = int(bounds[0]), int(bounds[1])
-        except ValueError:
-            return None
-        if start < 0 or end < start:
-            return None
-        spans.append((start, end))
-    return spans or None
-
-
-def _logical_lines(ann_text: str) -> list[str]:
-    """Physical lines folded so that a label text containing newlines stays one entry."""
-    lines: list[str] = []
-    for line in ann_text.split("\n"):
-        if lines and not _ENTRY_START.match(line):
-            lines[-1] += "\n" + line
-        elif line.strip():
-            lines.append(line)
-    # a trailing newline of the file is not part of the last label's text
-    return [line.rstrip("\n") for line in lines]
-
-
-def read_ann(ann_text: str, text: str) -> AnnReadResult:
-    """Parse one ``.ann`` against its document ``text``."""
-    result = AnnReadResult()
-    bounds: dict[str, _TextBound] = {}
-    events: list[tuple[str, list[tuple[str, str]]]] = []
-
-    for line in _logical_lines(ann_text):
-        entry_id, _, rest = line.partition("\t")
-        kind = entry_id[:1]
-        if kind == "T":
-            header, _, recorded = rest.partition("\t")
-            label, _, raw_spans = header.partition(" ")
-            spans = _parse_spans(raw_spans)
-            if spans is None:
-                result.skipped["bad span"] += 1
-                continue
-            if any(end > len(text) for _, end in spans):
-                result.skipped["span past end of text"] += 1
-                continue
-            found = " ".join(text[s:e] for s, e in spans)
-            if found != recorded:
-                result.mismatches.append(
-                    SpanMismatch(entry_id, label, tuple(spans), recorded, found)
-                )
-            if label not in TRIGGER_LABELS | ROLE_LABELS | KNOWN_UNSCORED_LABELS:
-                result.unknown_labels[label] += 1
-            bounds[entry_id] = _TextBound(label, spans, recorded)
-        elif kind == "E":
-            args: list[tuple[str, str]] = []
-            for arg in rest.split():
-                role, sep, target = arg.partition(":")
-                if not sep:
-                    result.skipped["bad event argument"] += 1
-                    continue
-                args.append((role, target))
-            if args:
-                events.append((entry_id, args))
-            else:
-                result.skipped["empty event"] += 1
-        elif kind == "#":
-            result.skipped["note"] += 1
-        else:
-            result.skipped[f"{kind} line"] += 1
-
-    triggers_used: set[str] = set()
-    for event_id, args in events:
-        trigger_label, trigger_id = args[0]
-        if trigger_label not in TRIGGER_LABELS:
-            result.skipped[f"event with trigger {trigger_label}"] += 1
-            continue
-        triggers_used.add(trigger_id)
-        attribution = Attribution(id=event_id, trigger=trigger_label)
-        for role, target in args[1:]:
-            role = _ROLE_SUFFIX.sub("", role)
-            bound = bounds.get(target)
-            if bound is None:
-                result.skipped["event argument without label"] += 1
-                continue
-            if role == "Content":
-                attribution.content.extend(bound.spans)
-            elif role == "Cue":
-                attribution.cue.extend(bound.spans)
-            elif role == "Source":
-                attribution.source.extend(bound.spans)
-            else:
-                result.skipped[f"event role {role}"] += 1
-        if not attribution.content:
-            # the guidelines require content; an event without it is an unfinished annotation
-            result.skipped["attribution without content"] += 1
-            continue
-        for spans in (attribution.content, attribution.cue, attribution.source):
-            spans.sort()
-        result.attributions.append(attribution)
-
-    orphans = sum(
-        1 for tid, b in bounds.items() if b.label in TRIGGER_LABELS and tid not in triggers_used
-    )
-    if orphans:
-        result.skipped["trigger without event"] += orphans
-    result.attributions.sort(key=lambda a: (a.content[0], a.id))
-    return result
-
-
-def read_metadata(path: Path) -> dict[str, dict[str, str]]:
-    """``metadata.tsv`` rows keyed by file name (without annotator suffix or extension)."""
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {row["filename"]: row for row in csv.DictReader(fh, delimiter="\t")}
-
-
-def _read_text(path: Path) -> str:
-    # newline="" keeps the file's characters as they are: brat offsets count every one
-    with path.open(encoding="utf-8", newline="") as fh:
-        return fh.read()
 
 
 def load_split(polnear_dir: Path, split: str) -> list[GoldDocument]:
@@ -249,7 +92,7 @@ def load_split(polnear_dir: Path, split: str) -> list[GoldDocument]:
             continue
         text = _read_text(txt_path)
         chosen = ann_paths[0]
-        parsed = read_ann(_read_text(chosen), text)
+        parsed = read_ann(_read_text(chosen), text, str(chosen))
         meta = metadata.get(name, {})
         documents.append(
             GoldDocument(
