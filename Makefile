@@ -4,8 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
+# `make model`: the attribution tagger trained on PolNeAR (git-ignored; never shipped)
+MODEL_DIR ?= models/attribution-polnear
 
-.PHONY: install demo test lint typecheck pytest eval bench bench-corpus bench-scale bench-web schema clean
+.PHONY: install demo test lint typecheck pytest eval model bench bench-corpus bench-scale bench-web schema clean
 
 install: $(STAMP)
 
@@ -36,6 +38,10 @@ eval: install
 	$(PY) -m eval.figures
 	$(PY) -m eval.entities
 	$(PY) -m eval.framing
+
+model: install
+	$(VENV)/bin/onrecord train attribution --brat $(SHARED)/data/polnear/train \
+		--dev $(SHARED)/data/polnear/dev -o $(MODEL_DIR)
 
 bench: install
 	$(PY) -m bench.run --shared $(SHARED)

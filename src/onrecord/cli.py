@@ -222,6 +222,7 @@ def schema(
 from .cli_entities import register as _register_entity_commands  # noqa: E402
 from .cli_figures import register as _register_figure_commands  # noqa: E402
 from .cli_framing import register as _register_framing_commands  # noqa: E402
+from .cli_train import register as _register_train_commands  # noqa: E402
 from .cli_web import register as _register_web_commands  # noqa: E402
 from .corpus_cli import register as _register_corpus_commands  # noqa: E402
 
@@ -229,6 +230,7 @@ _register_corpus_commands(app)
 _register_entity_commands(app)
 _register_figure_commands(app)
 _register_framing_commands(app)
+_register_train_commands(app)
 _register_web_commands(app)
 
 
