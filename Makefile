@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 # `make model`: the attribution tagger trained on PolNeAR (git-ignored; never shipped)
 MODEL_DIR ?= models/attribution-polnear
+POLNEAR ?= $(SHARED)/data/polnear
 
 .PHONY: install demo test lint typecheck pytest eval model bench bench-corpus bench-scale bench-web schema clean
 
@@ -40,8 +41,8 @@ eval: install
 	$(PY) -m eval.framing
 
 model: install
-	$(VENV)/bin/onrecord train attribution --brat $(SHARED)/data/polnear/train \
-		--dev $(SHARED)/data/polnear/dev -o $(MODEL_DIR)
+	$(VENV)/bin/onrecord train attribution --brat $(POLNEAR)/train \
+		--dev $(POLNEAR)/dev -o $(MODEL_DIR)
 
 bench: install
 	$(PY) -m bench.run --shared $(SHARED)

@@ -211,3 +211,49 @@ def test_cli_usage_errors_are_one_line(tmp_path: Path) -> None:
     assert empty.stderr.strip().splitlines() == [
         f"onrecord: error: {tmp_path / 'empty'}: no annotated documents (.txt with .ann) found"
     ]
+
+
+def test_hybrid_adds_model_attributions_only_where_the_rules_found_nothing() -> None:
+    from onrecord.components.quotes import Attribution
+    from onrecord.train.data import PredictedAttribution
+    from onrecord.train.hybrid import MODEL_CONFIDENCE, merge_attributions
+
+    text = "Ann said the dam holds. “It is over,” officials warned."
+    doc = _blank_doc(text)
+
+    def at(fragment: str) -> tuple[int, int]:
+        start = text.index(fragment)
+        return start, start + len(fragment)
+
+    rule = Attribution(kind="indirect", content=at("the dam holds"), cue=at("said"))
+    same = PredictedAttribution(content=[at("the dam")], cue=[at("said")], source=[at("Ann")])
+    new = PredictedAttribution(
+        content=[at("“It is over,”")], cue=[at("warned")], source=[at("officials")]
+    )
+    merged = merge_attributions(doc, [rule], [same, new])
+    assert merged[0] is rule and len(merged) == 2
+    added = merged[1]
+    assert added.kind == "direct" and added.confidence == MODEL_CONFIDENCE
+    assert (added.content, added.cue, added.source) == (
+        at("“It is over,”"),
+        at("warned"),
+        at("officials"),
+    )
+    assert doc[added.source_head].text == "officials"
+
+
+def test_hybrid_component_runs_after_the_rules(tmp_path: Path) -> None:
+    import spacy
+
+    from onrecord import components  # noqa: F401  (registers onrecord_quotes)
+    from onrecord.settings import get_settings
+    from onrecord.train import hybrid  # noqa: F401  (registers the factory)
+
+    train_attribution(TINY, tmp_path / "m", settings=TrainSettings(max_epochs=1))
+    nlp = spacy.load(get_settings().spacy_model)
+    nlp.add_pipe("onrecord_quotes")
+    nlp.add_pipe("onrecord_attribution_model", config={"path": str(tmp_path / "m")})
+    text = (TINY / "flu.txt").read_text(encoding="utf-8")
+    doc = nlp(text)
+    for a in doc._.onrecord_quotes:
+        assert 0 <= a.content[0] < a.content[1] <= len(text)

