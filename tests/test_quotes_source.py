@@ -1,0 +1,69 @@
+"""Source spans and source choice (PolNeAR guidelines, "Close-up on Sources"), on invented text."""
+
+from __future__ import annotations
+
+import onrecord
+from onrecord.types import Quote
+
+
+def quotes(text: str) -> list[Quote]:
+    return onrecord.analyze(text).quotes
+
+
+def by_cue(text: str, cue: str) -> Quote:
+    found = [q for q in quotes(text) if q.cue and q.cue.text == cue]
+    assert len(found) == 1, [(q.cue and q.cue.text, q.content.text) for q in quotes(text)]
+    return found[0]
+
+
+def source(q: Quote) -> str | None:
+    return q.source.text if q.source else None
+
+
+# --- incidental asides are left out of the source ----------------------------------------------
+
+
+def test_background_on_a_source_named_before_is_left_out() -> None:
+    text = (
+        "Tomas Holt opened the dam on Monday. Later, Holt, who has often clashed with the "
+        "council, said the gates would stay open."
+    )
+    assert source(by_cue(text, "said")) == "Holt"
+
+
+def test_a_first_named_source_keeps_the_clause_telling_who_they_are() -> None:
+    text = "Tomas Holt, who leads the water board, said the gates would stay open."
+    assert source(by_cue(text, "said")) == "Tomas Holt, who leads the water board"
+
+
+def test_a_position_clause_stays_even_for_a_source_named_before() -> None:
+    text = (
+        "Tomas Holt opened the dam on Monday. Holt, who is the water commissioner, said the "
+        "gates would stay open."
+    )
+    assert source(by_cue(text, "said")) == "Holt, who is the water commissioner"
+
+
+# --- passives: the subject is not the source ---------------------------------------------------
+
+
+def test_expected_to_has_no_source() -> None:
+    q = by_cue("Lena Varga is expected to announce the inquiry next week.", "is expected")
+    assert source(q) is None
+    assert q.speaker is None
+
+
+def test_asked_clause_has_no_source_but_the_answer_keeps_its_speaker() -> None:
+    text = "Asked whether she would resign, Varga said she had no plans to leave."
+    assert source(by_cue(text, "Asked")) is None
+    assert source(by_cue(text, "said")) == "Varga"
+
+
+def test_raising_verb_has_no_source() -> None:
+    q = by_cue("The mayor seemed to suggest that the budget would be cut.", "seemed")
+    assert source(q) is None
+
+
+def test_active_speech_keeps_its_subject() -> None:
+    q = by_cue("The mayor suggested that the budget would be cut.", "suggested")
+    assert source(q) == "The mayor"
