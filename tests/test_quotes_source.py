@@ -67,3 +67,26 @@ def test_raising_verb_has_no_source() -> None:
 def test_active_speech_keeps_its_subject() -> None:
     q = by_cue("The mayor suggested that the budget would be cut.", "suggested")
     assert source(q) == "The mayor"
+
+
+def test_subject_of_an_adjective_governing_the_cue() -> None:
+    q = by_cue("The mayor was quick to say that the dam was safe.", "to say")
+    assert source(q) == "The mayor"
+
+
+# --- noun cues without a possessor ------------------------------------------------------------
+
+
+def test_noun_cue_in_a_verb_phrase_goes_to_the_verb_subject() -> None:
+    q = by_cue("Lena Varga voted in favor of the new dam.", "favor of")
+    assert source(q) == "Lena Varga"
+
+
+def test_noun_cue_in_an_apposition_goes_to_the_noun_it_describes() -> None:
+    q = by_cue("Tomas Holt, a fierce critic of the dam, spoke on Monday.", "critic of")
+    assert source(q) == "Tomas Holt"
+
+
+def test_noun_cue_under_a_passive_gets_no_source() -> None:
+    q = by_cue("The report was written in favor of the northern towns.", "favor of")
+    assert source(q) is None

@@ -166,6 +166,12 @@ def _subject(verb: Token, in_quote: list[int] | None = None) -> Token | None:
         for child in verb.head.children:
             if ok(child):
                 return child
+        # "X was quick to offer praise for …", "X is eager to say …": the adjective's subject
+        adj = verb.head
+        if verb.dep_ == "xcomp" and adj.pos_ == "ADJ" and adj.dep_ == "acomp":
+            for child in adj.head.children:
+                if ok(child):
+                    return child
     # "X, who sits on the panel, said …" is sometimes parsed with X as the subject of the
     # relative clause, hung on the cue as a clause of its own: take X back
     for child in verb.lefts:
@@ -505,7 +511,10 @@ def _implicit_source(doc: Doc, att: Attribution) -> None:
     is attributed, or the one asked, not who holds the view. The source becomes the agent of
     the passive, or none. Stative passives of feeling ("she was worried that …") keep their
     subject."""
-    if att.source_head < 0 or att.cue is None:
+    if att.cue is None:
+        return
+    if att.source_head < 0:
+        _noun_cue_owner(doc, att)
         return
     subj = doc[att.source_head]
     cue = [t for t in doc if att.cue[0] <= t.idx < att.cue[1] and t.pos_ in {"VERB", "AUX"}]
@@ -537,6 +546,36 @@ def _implicit_source(doc: Doc, att: Attribution) -> None:
         att.source, att.source_head = None, -1
     else:
         att.source, att.source_head = _source_range(agent), agent.i
+
+
+def _noun_cue_owner(doc: Doc, att: Attribution) -> None:
+    """A noun cue with no possessor ("voted in favor of X", "toyed with the idea of X",
+    "is a defender of X", "Y, an advocate for X"): the one who votes, toys, is or is
+    described holds the view (the guidelines: the source of a noun cue is its possessor, or
+    the sentient agent the sentence gives it)."""
+    if att.cue is None or att.content[0] < att.cue[0]:
+        return
+    cue_start, cue_end = att.cue
+    toks = [t for t in doc if cue_start <= t.idx < cue_end]
+    noun = next((t for t in reversed(toks) if t.pos_ == "NOUN"), None)
+    if noun is None or any(t.pos_ == "VERB" for t in toks):
+        return
+    owner: Token | None = None
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB":
+        owner = _subject(noun.head.head)
+    elif noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        owner = _subject(noun.head)
+    elif noun.dep_ == "appos":
+        owner = noun.head
+    if owner is None or owner.i > noun.i or owner.dep_ == "nsubjpass" or not _animate(owner):
+        return
+    start, end = _source_range(owner)
+    if start <= noun.idx < end:  # "Y, an advocate for X": Y without the apposition
+        before = _trim_punct([t for t in doc[: noun.left_edge.i] if t.idx >= start])
+        if not before:
+            return
+        start, end = before[0].idx, before[-1].idx + len(before[-1].text)
+    att.source, att.source_head = (start, end), owner.i
 
 
 _NAME_COLON = re.compile(r"^[ \t]*([^\n:]{2,60}?):[ \t]+(\S[^\n]*)$", re.MULTILINE)
