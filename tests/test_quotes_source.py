@@ -90,3 +90,12 @@ def test_noun_cue_in_an_apposition_goes_to_the_noun_it_describes() -> None:
 def test_noun_cue_under_a_passive_gets_no_source() -> None:
     q = by_cue("The report was written in favor of the northern towns.", "favor of")
     assert source(q) is None
+
+
+# --- time stamps and headlines above the text ------------------------------------------------
+
+
+def test_live_blog_time_stamp_is_not_the_source() -> None:
+    text = "2:40 p.m.\n\nLena Varga’s campaign manager says she is gratified by the decision.\n"
+    q = by_cue(text, "says")
+    assert source(q) == "Lena Varga’s campaign manager"

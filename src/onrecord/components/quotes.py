@@ -149,8 +149,36 @@ def _is_cue_verb(tok: Token, classes: Iterable[str] = ("speech",)) -> bool:
 
 
 def _subject(verb: Token, in_quote: list[int] | None = None) -> Token | None:
-    """The verb's subject outside any quote (the parser may also hang a quote's subject on it)."""
+    """The verb's subject outside any quote (the parser may also hang a quote's subject on it),
+    on the verb's own line (see ``_on_the_verb_line``)."""
+    subj = _subject_token(verb, in_quote)
+    return _on_the_verb_line(subj, verb) if subj is not None else None
 
+
+def _on_the_verb_line(subj: Token, verb: Token) -> Token | None:
+    """A live blog's time stamp ("2:40 p.m." then a blank line) or a headline is sometimes
+    parsed as the subject of the first verb below it, with the real subject hung on it: the
+    subject is the part of that phrase on the verb's line, or none."""
+    text = verb.doc.text
+    lo, hi = sorted((subj.idx, verb.idx))
+    if "\n" not in text[lo:hi]:
+        return subj
+    line_start = text.rfind("\n", 0, verb.idx) + 1
+    line_end = text.find("\n", verb.idx)
+    line_end = len(text) if line_end < 0 else line_end
+    part = [
+        t
+        for t in subj.subtree
+        if line_start <= t.idx < line_end and not (t.is_space or t.is_punct) and t.i != verb.i
+    ]
+    ids = {t.i for t in part}
+    roots = [t for t in part if t.head.i not in ids]
+    if len(roots) == 1 and roots[0].pos_ in {"NOUN", "PROPN", "PRON"}:
+        return roots[0]
+    return subj
+
+
+def _subject_token(verb: Token, in_quote: list[int] | None = None) -> Token | None:
     def ok(tok: Token) -> bool:
         return (
             tok.dep_ in _SUBJECT_DEPS
@@ -471,7 +499,7 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
     results.extend(_name_colon_lines(doc, index, results))
     ordered = _sorted(results)
     for att in ordered:
-        _implicit_source(doc, att)
+        _settle_source(doc, att)
         _extend_cue(doc, att)
     _mark_nesting(ordered)
     # an indirect attribution with no source inside another's content ("… according to the
@@ -504,6 +532,23 @@ _EXPERIENCER_PASSIVES = frozenset(
 _RAISING_VERBS = frozenset({"seem", "appear"})
 
 
+def _settle_source(doc: Doc, att: Attribution) -> None:
+    """Last checks on an attribution's source, whichever rule found it: a noun cue with no
+    possessor may take one from the sentence; a source across a line break from its cue is
+    a parse running a time stamp or headline into the text (dropped); a passive's subject
+    is no source."""
+    if att.cue is None:
+        return
+    if att.source is None or att.source_head < 0:
+        _noun_cue_owner(doc, att)
+        return
+    lo, hi = sorted((att.source[0], att.cue[0]))
+    if "\n" in doc.text[lo:hi]:
+        att.source, att.source_head = None, -1
+        return
+    _implicit_source(doc, att)
+
+
 def _implicit_source(doc: Doc, att: Attribution) -> None:
     """The guidelines give passive constructions no source unless a by-phrase names it
     ("It has been said by many that …"): in "X is expected to …", "X was criticized for …",
@@ -511,10 +556,7 @@ def _implicit_source(doc: Doc, att: Attribution) -> None:
     is attributed, or the one asked, not who holds the view. The source becomes the agent of
     the passive, or none. Stative passives of feeling ("she was worried that …") keep their
     subject."""
-    if att.cue is None:
-        return
-    if att.source_head < 0:
-        _noun_cue_owner(doc, att)
+    if att.cue is None or att.source_head < 0:
         return
     subj = doc[att.source_head]
     cue = [t for t in doc if att.cue[0] <= t.idx < att.cue[1] and t.pos_ in {"VERB", "AUX"}]
