@@ -44,6 +44,24 @@ def test_a_position_clause_stays_even_for_a_source_named_before() -> None:
     assert source(by_cue(text, "said")) == "Holt, who is the water commissioner"
 
 
+def test_the_occasion_hung_on_the_source_is_left_out() -> None:
+    q = by_cue("Tomas Holt in a statement said the gates would stay open.", "said")
+    assert source(q) == "Tomas Holt"
+
+
+def test_why_a_source_is_anonymous_is_left_out() -> None:
+    text = (
+        "A senior council official who requested anonymity to discuss the talks said the "
+        "gates would stay open."
+    )
+    assert source(by_cue(text, "said")) == "A senior council official"
+
+
+def test_a_prepositional_phrase_identifying_the_source_stays() -> None:
+    q = by_cue("The mayor of Dunmore said the gates would stay open.", "said")
+    assert source(q) == "The mayor of Dunmore"
+
+
 # --- passives: the subject is not the source ---------------------------------------------------
 
 

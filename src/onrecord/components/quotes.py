@@ -379,6 +379,21 @@ def _incidental_aside(subj: Token, child: Token) -> bool:
     Economic Advisers,") identifies them and stays. Measured on PolNeAR train."""
     doc = subj.doc
     edge = child.left_edge.i
+    if child.dep_ == "prep" and child.lower_ in {"in", "on", "during", "at"}:
+        # "Trump on Tuesday", "Jeb Bush in a Medium post", "Trump at the time": the cue's
+        # time or occasion, hung on the source by the parser
+        obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            return child.lower_ == "in" and any(c.pos_ == "ADJ" for c in child.children)
+        return (
+            obj.ent_type_ in {"DATE", "TIME"}
+            or obj.lemma_.lower() in _OCCASION_NOUNS
+            or (child.lower_ == "at" and obj.lower_ == "time")
+        )
+    if child.dep_ in {"relcl", "acl"} and any(
+        t.lower_ in {"anonymity", "anonymously"} for t in child.subtree
+    ):
+        return True  # "an adviser who requested anonymity to speak candidly": why, not who
     if edge == 0 or doc[edge - 1].text not in _SET_OFF:
         return False
     if child.dep_ == "acl":
