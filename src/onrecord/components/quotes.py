@@ -407,8 +407,17 @@ def _incidental_aside(subj: Token, child: Token) -> bool:
 
 def _named_before(tok: Token) -> bool:
     """The article has used this proper name before the noun phrase ``tok`` heads."""
-    start = tok.left_edge.i
-    return any(t.text == tok.text for t in tok.doc[:start])
+    doc = tok.doc
+    first = tok.i
+    while (
+        first > tok.left_edge.i
+        and doc[first - 1].dep_ == "compound"
+        and doc[first - 1].pos_ == "PROPN"
+        and not doc[first - 1].text.endswith(".")
+    ):
+        first -= 1
+    name = doc[first : tok.i + 1].text
+    return re.search(rf"\b{re.escape(name)}\b", doc.text[: doc[tok.left_edge.i].idx]) is not None
 
 
 def _according_to(doc: Doc, start: int, end: int) -> tuple[Token, Token] | None:
