@@ -669,6 +669,10 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         if _is_cue_verb(tok):
             subj = _subject_after(tok, q.outer_end, index) or _inverted_subject(tok, first)
             if subj is None:
+                laid_out = _layout_subject(doc, index, q, tok)
+                if laid_out is not None:
+                    head, src = laid_out
+                    return _Found(q, tok, _cue_range(tok), head, src, "after")
                 continue
             # the subject must lie next to the verb, outside the quote, after it
             if subj.idx < q.outer_end:
@@ -699,6 +703,66 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     if hit is None:
         hit = _dash_source(doc, index, q)
     return hit
+
+
+#: Pronouns that can stand as a speaker's name after a quote ("“…,” she said").
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+
+
+def _layout_subject(
+    doc: Doc, index: _Index, q: Quoted, verb: Token
+) -> tuple[Token, tuple[int, int]] | None:
+    """“…,” Ana Ruiz, a city adviser, said on Monday — the parser hung the name on the quote:
+    a noun phrase (and an apposition set off by commas) standing between a quote punctuated
+    as an utterance and a tensed speech verb is the verb's subject."""
+    text = index.text
+    content = text[q.start : q.end].rstrip()
+    if not (content.endswith((",", "!", "?", "—")) or text[q.outer_end : q.outer_end + 1] == ","):
+        return None
+    if verb.tag_ not in {"VBD", "VBZ", "VBP"}:
+        return None
+    words = [w for w in content.split() if w[:1].isalpha()]
+    if len(words) < 8 and all(w[0].isupper() for w in words):
+        return None  # “Silent Rivers,” the new series, tells …: a title, not anyone's words
+    toks = [t for t in doc[index.token_after(q.outer_end) : verb.i] if not t.is_space]
+    while toks and toks[0].is_punct:
+        toks = toks[1:]
+    if not toks or any(index.in_quote[t.i] >= 0 for t in toks):
+        return None
+    first = toks[0]
+    if first.pos_ == "PRON":
+        if first.lower_ not in _SUBJECT_PRONOUNS:
+            return None
+        end = 1
+    elif first.pos_ in {"PROPN", "DET", "NOUN", "ADJ"}:
+        chunk = next((c for c in doc.noun_chunks if c.start == first.i), None)
+        if chunk is not None:
+            end = chunk.end - first.i
+        elif first.pos_ == "PROPN":
+            end = 1
+            while end < len(toks) and toks[end].pos_ == "PROPN":
+                end += 1
+        else:
+            return None
+    else:
+        return None
+    phrase = toks[:end]
+    rest = toks[end:]
+    if any(t.pos_ not in {"PROPN", "NOUN", "ADJ", "DET", "PRON", "NUM", "PART"} for t in phrase):
+        return None
+    if rest and rest[0].text == ",":
+        # an apposition set off by commas: "Ana Ruiz, a city adviser, said"
+        if rest[-1].text != "," or len(rest) > 25 or any(t.text in _SENTENCE_END for t in rest):
+            return None
+        if not all(t.pos_ == "NUM" or t.is_punct for t in rest):
+            phrase = phrase + rest[:-1]  # the apposition names the speaker too ("Ramos, 58,": no)
+    elif any(t.pos_ != "ADV" for t in rest):
+        return None  # only an adverb may stand between name and verb ("Ana later said")
+    head = next((t for t in reversed(toks[:end]) if t.pos_ in {"PROPN", "NOUN", "PRON"}), None)
+    if head is None:
+        return None
+    phrase = _trim_punct(phrase)
+    return head, (phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
 
 
 def _dash_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
@@ -920,18 +984,32 @@ def _cue_colon(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     verbs = [t for t in toks if t.pos_ in {"VERB", "AUX"}]
     if verbs:
         root = next((t for t in toks if t.dep_ == "ROOT" and t.pos_ in {"VERB", "AUX"}), None)
+        if root is None:
+            root = _clause_top(toks, verbs)
         subj = _subject(root, index.in_quote) if root is not None else None
         if root is None or subj is None or subj.pos_ not in {"PROPN", "PRON", "NOUN"}:
             return None
-        if subj.lower_ in {"it", "this", "that", "there"}:
+        if subj.lower_ in {"it", "this", "that", "there"} or index.in_quote[subj.i] >= 0:
             return None
-        return _Found(q, None, (j, j + 1), subj, _source_range(subj), "colon")
+        # "She went on: “…”": the cue runs from the predicate to the colon (the guidelines'
+        # "He said: “…”"); an inverted "Stated Stone: “…”" keeps the verb alone
+        cue = (_cue_range(root)[0], j + 1) if subj.i < root.i else _cue_range(root)
+        return _Found(q, None, cue, subj, _source_range(subj), "colon")
     if len(toks) > 8 or not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in toks):
         return None
     head = next((t for t in reversed(toks) if t.pos_ in {"PROPN", "NOUN", "PRON"}), toks[-1])
     toks = _trim_punct(toks)
     src = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
     return _Found(q, None, (j, j + 1), head, src, "colon")
+
+
+def _clause_top(toks: list[Token], verbs: list[Token]) -> Token | None:
+    """The one verb of a clause ending in a colon that no other word of it governs: the
+    parser may have run the clause into the quote after the colon and made a verb of the
+    quote the sentence's root ("She went on: “It’s like …”")."""
+    inside = {t.i for t in toks}
+    tops = [v for v in verbs if v.head.i == v.i or v.head.i not in inside]
+    return tops[0] if len(tops) == 1 and tops[0].head.i > tops[0].i else None
 
 
 def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Found]:

@@ -1,0 +1,73 @@
+"""Direct quotes: cues the parser hides (a name hung on the quote, a clause run into it),
+and the traps those rules must not fall into (titles, scare quotes, apostrophes)."""
+
+from __future__ import annotations
+
+import onrecord
+from onrecord.types import Quote
+
+
+def quotes(text: str) -> list[Quote]:
+    return onrecord.analyze(text).quotes
+
+
+def only(text: str) -> Quote:
+    found = quotes(text)
+    assert len(found) == 1, [q.content.text for q in found]
+    return found[0]
+
+
+def speaker(q: Quote) -> str | None:
+    return q.speaker.name if q.speaker else None
+
+
+# --- a name and its apposition between the quote and the verb ------------------------------
+
+
+def test_name_with_long_apposition_before_the_verb() -> None:
+    text = (
+        "“Very good engineer, very good engineer this woman,” Holt, the favourite in the "
+        "district by a wide margin, said when she asked him a question."
+    )
+    q = only(text)
+    assert (q.kind, q.content.text, q.cue and q.cue.text) == (
+        "direct",
+        "Very good engineer, very good engineer this woman,",
+        "said",
+    )
+    assert q.source and q.source.text.startswith("Holt, the favourite")
+    assert speaker(q) == "Holt"
+
+
+def test_a_title_before_an_apposition_and_a_verb_is_no_quote() -> None:
+    found = quotes("“Silent Rivers,” the new series, tells the story of the valley’s farms.")
+    assert not [q for q in found if q.kind == "direct"]
+
+
+# --- a clause ending in a colon, run into the quote by the parser ---------------------------
+
+
+def test_clause_with_colon_cues_the_quote() -> None:
+    text = (
+        "When Holt suggested that the city would sue the company, Varga fired back "
+        "forcefully: “If they sue us in a court in Lyon, they are going to lose,” referring "
+        "to the contract."
+    )
+    direct = [q for q in quotes(text) if q.kind == "direct"]
+    assert len(direct) == 1
+    q = direct[0]
+    assert q.content.text == "If they sue us in a court in Lyon, they are going to lose,"
+    assert q.cue and q.cue.text == "fired back forcefully:"
+    assert speaker(q) == "Varga"
+
+
+def test_colon_clause_cue_runs_from_the_predicate_to_the_colon() -> None:
+    q = only(
+        "In an interview later that day, Varga went even further: “If the council votes no, it is the end of the project.”"
+    )
+    assert q.cue and q.cue.text == "went even further:"
+    assert speaker(q) == "Varga"
+
+
+def test_a_colon_before_single_words_in_quotes_is_no_quote() -> None:
+    assert quotes("Two words dominated the debate: “tax” and “wall”.") == []
