@@ -71,3 +71,46 @@ def test_colon_clause_cue_runs_from_the_predicate_to_the_colon() -> None:
 
 def test_a_colon_before_single_words_in_quotes_is_no_quote() -> None:
     assert quotes("Two words dominated the debate: “tax” and “wall”.") == []
+
+
+# --- the reported clause's bounds ---------------------------------------------------------
+
+
+def test_the_recipient_before_the_reported_clause_is_not_content() -> None:
+    q = only(
+        "Varga told reporters at the dam on Monday that the repairs were “months behind schedule.”"
+    )
+    assert q.kind == "mixed"
+    assert q.content.text.startswith("that the repairs were")
+    assert "reporters" not in q.content.text
+
+
+def test_a_participle_after_the_quoted_fragment_is_the_narrators() -> None:
+    found = quotes(
+        "Holt said the council had been “asleep at the wheel,” referring to the spring floods."
+    )
+    q = next(q for q in found if q.kind == "mixed")
+    assert q.content.text == "the council had been “asleep at the wheel,”"
+    assert speaker(q) == "Holt"
+
+
+def test_a_verb_coordinated_inside_the_reported_clause_stays() -> None:
+    q = only("Holt said the gates were “worn out” and needed replacing.")
+    assert q.content.text == "the gates were “worn out” and needed replacing"
+
+
+def test_a_subject_set_off_by_commas_opens_the_content() -> None:
+    q = only("The new bridge, which opened in May, “has cut my commute in half,” said Holt.")
+    assert q.kind == "mixed"
+    assert q.content.text.startswith("The new bridge, which opened in May, “has cut")
+    assert speaker(q) == "Holt"
+
+
+def test_an_adverbial_lead_in_is_not_content() -> None:
+    q = only("In a statement, “we regret the delay,” the company said.")
+    assert (q.kind, q.content.text) == ("direct", "we regret the delay,")
+
+
+def test_apostrophes_do_not_make_a_lead_in() -> None:
+    q = only("The valley’s farmers, the residents’ union said, “will not be moved.”")
+    assert "will not be moved" in q.content.text

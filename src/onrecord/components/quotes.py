@@ -1143,7 +1143,7 @@ def _kind_and_content(
         start = _lead_in(doc, index, q) or q.open
         return "mixed", (start, trail_end)
     if f.where == "after":
-        lead = _lead_in(doc, index, q)
+        lead = _lead_in(doc, index, q) or _subject_lead(doc, index, q)
         if lead is not None:
             # “… could be worse,” said X, after a paraphrased start: the sentence is the content
             return "mixed", (lead, _trim_end(index.text, lead, q.end))
@@ -1154,6 +1154,11 @@ def _kind_and_content(
         return (None, direct[1])
     # the cue stands before the quote: what the verb governs after it is the content
     reported = [c for c in verb.rights if c.dep_ not in _NOT_CONTENT_DEPS and c.i > verb.i]
+    if any(c.dep_ == "ccomp" for c in reported[1:]):
+        # "told reporters on Monday that …": the object before the reported clause is the
+        # recipient, which the guidelines leave out of the content
+        clause = next(c for c in reported if c.dep_ == "ccomp")
+        reported = [c for c in reported if c.i >= clause.i or c.dep_ not in {"dobj", "prep"}]
     first_word = _first_word_inside(doc, index, q)
     holding = [c for c in reported if c.left_edge.i <= first_word.i <= c.right_edge.i]
     if not holding:
@@ -1190,8 +1195,45 @@ def _kind_and_content(
         if t.i not in inside and not t.is_punct and t.lower_ not in {"that", "if", "whether"}
     ]
     if len(outside) >= 2 or not speechlike or attitude:
-        return "mixed", (start, _trim_end(index.text, start, _sentence_bound(doc, index, q, end)))
+        end = _sentence_bound(doc, index, q, end)
+        if end > q.outer_end and _trailing_adjunct(doc, index, q, verb, end):
+            end = q.outer_end
+        return "mixed", (start, _trim_end(index.text, start, end))
     return direct
+
+
+#: Words opening what the narrator adds after a quoted fragment ("…,” referring to …).
+_TRAIL_OPENERS = frozenset({"which", "who", "whom", "whose", "while", "though", "although"})
+
+
+def _trailing_adjunct(doc: Doc, index: _Index, q: Quoted, verb: Token, end: int) -> bool:
+    """After the quote's closing mark, the reported clause gives way to the narrator's words:
+    a participle or relative clause set off by a comma or dash (“…,” referring to the
+    convention), or a second verb of the source's own ("… “a disaster” and called for …")."""
+    after = [
+        doc[t]
+        for t in index.tokens_between(q.outer_end, end)
+        if not doc[t].is_space and index.in_quote[t] < 0
+    ]
+    if not after:
+        return False
+    set_off = after[0].text in {",", "—", "–", "--", ";", "("} or index.text[
+        q.start : q.end
+    ].rstrip().endswith((",", "—"))
+    words = [t for t in after if not t.is_punct]
+    if not words:
+        return False
+    w = words[0]
+    if set_off and (w.tag_ == "VBG" or w.lower_ in _TRAIL_OPENERS):
+        return True
+    if after[0].text in {"—", "–", "--"}:
+        # a dash opens the narrator's gloss, unless a second dash closes it mid-sentence
+        return not any(t.text == after[0].text for t in after[1:])
+    if w.lower_ in {"and", "but"} and len(words) > 1 and words[1].pos_ in {"VERB", "AUX"}:
+        # "… “a total opportunist” and said …": a second act of the source, coordinated with
+        # the cue verb, not with the reported clause
+        return words[1].dep_ == "conj" and words[1].head.i == verb.i
+    return False
 
 
 _VERB_ADJUNCT_DEPS = frozenset({"prep", "npadvmod", "advmod", "dative", "dobj", "prt", "punct"})
@@ -1264,6 +1306,26 @@ def _lead_in(doc: Doc, index: _Index, q: Quoted) -> int | None:
     if toks[-1].text in {":", ",", "—", "–", "-", "(", "[", ";"}:
         return None  # "X said: “…”" or a list: not a paraphrase running into the quote
     return toks[0].idx
+
+
+def _subject_lead(doc: Doc, index: _Index, q: Quoted) -> int | None:
+    """“…,” X said after a subject set off by commas: "The party, held every four years,
+    “allows us to get our message out,” she said." — the sentence opens with the subject of
+    the quoted verb, so the content starts there."""
+    open_tok = index.token_after(q.open)
+    if open_tok >= len(doc):
+        return None
+    line_start = index.text.rfind("\n", 0, q.open) + 1
+    sent = doc[open_tok].sent
+    toks = [t for t in doc[sent.start : open_tok] if t.idx >= line_start and not t.is_space]
+    if not toks or toks[-1].text != "," or any(index.in_quote[t.i] >= 0 for t in toks):
+        return None
+    inside = range(open_tok, index.token_after(q.outer_end))
+    if not any(t.dep_ in _SUBJECT_DEPS and t.head.i in inside for t in toks):
+        return None
+    if any(_is_cue_verb(t, ("speech", "attitude")) for t in toks):
+        return None
+    return _trim_punct(toks)[0].idx
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
