@@ -114,3 +114,20 @@ def test_an_adverbial_lead_in_is_not_content() -> None:
 def test_apostrophes_do_not_make_a_lead_in() -> None:
     q = only("The valley’s farmers, the residents’ union said, “will not be moved.”")
     assert "will not be moved" in q.content.text
+
+
+def test_question_then_a_noun_phrase_with_its_place_and_a_verb() -> None:
+    q = only("“Will the bridge reopen by winter?” a resident in the hall wondered.")
+    assert (q.kind, q.content.text) == ("direct", "Will the bridge reopen by winter?")
+    assert q.cue and q.cue.text == "wondered"
+    assert q.source and q.source.text == "a resident in the hall"
+
+
+def test_an_exclamation_quote_ends_with_its_paragraph() -> None:
+    text = (
+        "The crowd chanted “Stop the cover-up!”\n\n"
+        "Emma Holt, who ran the water board for a decade, said she would not resign."
+    )
+    q = next(q for q in quotes(text) if q.cue and q.cue.text == "chanted")
+    assert q.content.text == "Stop the cover-up!"
+    assert "Emma Holt" not in q.content.text

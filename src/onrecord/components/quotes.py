@@ -756,6 +756,10 @@ def _layout_subject(
             return None
         if not all(t.pos_ == "NUM" or t.is_punct for t in rest):
             phrase = phrase + rest[:-1]  # the apposition names the speaker too ("Ramos, 58,": no)
+    elif rest and rest[0].pos_ == "ADP" and len(rest) <= 6 and rest[-1].pos_ in {"NOUN", "PROPN"}:
+        if any(t.pos_ in {"VERB", "AUX"} or t.is_punct for t in rest):
+            return None
+        phrase = phrase + rest  # "a staffer in the room wondered"
     elif any(t.pos_ != "ADV" for t in rest):
         return None  # only an adverb may stand between name and verb ("Ana later said")
     head = next((t for t in reversed(toks[:end]) if t.pos_ in {"PROPN", "NOUN", "PRON"}), None)
@@ -871,6 +875,20 @@ def _tight_cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         if any(c.dep_ in {"dobj", "ccomp"} and c.i > tok.i for c in tok.children):
             continue  # “…,” she said it again / X argued that …: a new statement, not a cue
         return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "after")
+    # the parser hung the name on the quote: “…?” a staffer in the room wondered.
+    para_end = _paragraph_end(index.text, q.outer_end)
+    for tok in doc[first : min(first + 12, len(doc))]:
+        if tok.idx >= para_end or index.in_quote[tok.i] >= 0 or tok.text in _SENTENCE_END:
+            break
+        if tok.pos_ != "VERB" or tok.tag_ not in {"VBD", "VBZ"}:
+            continue
+        if any(c.dep_ in {"dobj", "ccomp"} and c.i > tok.i for c in tok.children):
+            break
+        laid_out = _layout_subject(doc, index, q, tok)
+        if laid_out is not None:
+            head, src = laid_out
+            return _Found(q, tok, _cue_range(tok), head, src, "after")
+        break
     return None
 
 
@@ -1262,9 +1280,20 @@ def _reported_lead(doc: Doc, index: _Index, verb: Token, q: Quoted) -> int | Non
 
 
 def _sentence_bound(doc: Doc, index: _Index, q: Quoted, end: int) -> int:
-    """A reported clause ends with its sentence, even where the parser ran two together."""
-    if _ends_sentence(index.text, q):
+    """A reported clause ends with its sentence, even where the parser ran two together,
+    and with its paragraph."""
+    text = index.text
+    if _ends_sentence(text, q):
         return min(end, q.outer_end)
+    nl = text.find("\n", q.outer_end, end)
+    if nl >= 0:
+        end = nl
+    if text[q.start : q.end].rstrip().endswith(("!", "?")):
+        # “Stop the cover-up!” Others shouted … — an exclamation closing the quote closes the
+        # sentence when a capital or the paragraph's end follows
+        rest = text[q.outer_end : end].lstrip(" \t")
+        if not rest or rest[:1].isupper():
+            return min(end, q.outer_end)
     for t in index.tokens_between(q.outer_end, end):
         if doc[t].text in _SENTENCE_END:
             return min(end, doc[t].idx + 1)
