@@ -131,3 +131,40 @@ def test_an_exclamation_quote_ends_with_its_paragraph() -> None:
     q = next(q for q in quotes(text) if q.cue and q.cue.text == "chanted")
     assert q.content.text == "Stop the cover-up!"
     assert "Emma Holt" not in q.content.text
+
+
+# --- cues by layout: a signature line, "as X put it" -----------------------------------------
+
+
+def test_a_quoted_paragraph_signed_on_the_next_line() -> None:
+    text = (
+        "Here are some of the claims made at the debate.\n\n"
+        "“Almost all new income is going to the top one percent of the valley’s families.”\n\n"
+        "- Lena Varga.\n\n"
+        "The figure is out of date."
+    )
+    q = only(text)
+    assert q.kind == "direct"
+    assert q.cue and q.cue.text == "-"
+    assert q.source and q.source.text == "Lena Varga"
+
+
+def test_a_dash_line_that_is_a_sentence_signs_nothing() -> None:
+    text = (
+        "“Almost all new income is going to the top one percent of the valley’s families.”\n\n"
+        "- The figure has been out of date since the summer, when the tables were revised.\n"
+    )
+    assert not [q for q in quotes(text) if q.cue and q.cue.text == "-"]
+
+
+def test_as_x_put_it() -> None:
+    q = only("As the mayor put it, “the river does not read our maps.”")
+    assert (q.kind, q.cue and q.cue.text, q.source and q.source.text) == (
+        "direct",
+        "put it",
+        "the mayor",
+    )
+
+
+def test_put_it_outside_an_as_clause_is_no_cue() -> None:
+    assert quotes("They put it to a vote, and the “usual suspects” won.") == []

@@ -777,7 +777,13 @@ def _dash_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         r"[ \t]*([―—–]|-{1,2}(?= ))[ \t]*([^\n,;(]{2,80})", text[q.outer_end : q.outer_end + 90]
     )
     if m is None:
-        return None
+        # a quoted paragraph signed on a line of its own: “…”⏎⏎- Bernie Sanders.
+        m = re.match(
+            r"[ \t]*\n\s*([―—–]|-{1,2}(?= ))[ \t]*([^\n,;(]{2,60}?)\.?[ \t]*(?:\n|$)",
+            text[q.outer_end : q.outer_end + 90],
+        )
+        if m is None or not _is_own_paragraph(text, q):
+            return None
     start = q.outer_end + m.start(2)
     end = _trim_end(text, start, q.outer_end + m.end(2))
     toks = [doc[t] for t in index.tokens_between(start, end)]
@@ -910,11 +916,14 @@ def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         tok = doc[i]
         if index.in_quote[i] >= 0:
             return None  # another quote lies between: that one has the cue
-        if not _is_cue_verb(tok, ("speech", "attitude", "framing")):
+        if not _is_cue_verb(tok, ("speech", "attitude", "framing")) and not _puts_it(tok):
             continue
         subj = _subject(tok, index.in_quote)
         if subj is None:
             continue
+        if _puts_it(tok):
+            cue = (_cue_range(tok)[0], tok.doc[tok.i + 1].idx + len(tok.doc[tok.i + 1].text))
+            return _Found(q, tok, cue, subj, _source_range(subj), "before")
         # The quote belongs to the verb: in its subtree, or right after it ("said on Tuesday:")
         gap = [t for t in doc[tok.i + 1 : open_tok] if not t.is_punct and not t.is_space]
         in_subtree = _governs(tok, first_word)
@@ -923,6 +932,17 @@ def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         tok, subj = _outermost_cue(tok, subj, index)
         return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "before")
     return None
+
+
+def _puts_it(verb: Token) -> bool:
+    """As Holt put it, “…” — "put it" in an as-clause is a speech cue."""
+    doc = verb.doc
+    return (
+        verb.lemma_.lower() == "put"
+        and verb.i + 1 < len(doc)
+        and doc[verb.i + 1].lower_ == "it"
+        and any(t.lower_ == "as" for t in doc[max(verb.i - 8, 0) : verb.i])
+    )
 
 
 def _outermost_cue(verb: Token, subj: Token, index: _Index) -> tuple[Token, Token]:
