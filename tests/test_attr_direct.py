@@ -168,3 +168,32 @@ def test_as_x_put_it() -> None:
 
 def test_put_it_outside_an_as_clause_is_no_cue() -> None:
     assert quotes("They put it to a vote, and the “usual suspects” won.") == []
+
+
+# --- a quoted sentence with no cue found ----------------------------------------------------
+
+
+def test_a_quoted_sentence_with_no_cue_is_speech_of_unknown_source() -> None:
+    text = (
+        "The council met on Tuesday. “We will not reopen the bridge before the spring.” "
+        "The vote was close."
+    )
+    q = only(text)
+    assert (q.kind, q.content.text) == (
+        "direct",
+        "We will not reopen the bridge before the spring.",
+    )
+    assert q.cue is None and q.source is None
+    assert q.confidence < 0.5
+
+
+def test_a_quoted_title_standing_as_a_sentence_is_no_quote() -> None:
+    assert (
+        quotes("The council met on Tuesday. “Silent Rivers.” The film was shown after the vote.")
+        == []
+    )
+
+
+def test_a_quoted_paragraph_with_no_speaker_anywhere_is_not_given_out() -> None:
+    text = "The banner over the square was hard to miss.\n\n“Rebuild the bridge before the winter comes.”"
+    assert quotes(text) == []

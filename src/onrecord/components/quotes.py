@@ -419,6 +419,17 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
                 )
             )
             last_att_paragraph_end = _paragraph_end(text, q.outer_end)
+        elif _orphan_speech(doc, index, q):
+            # “Go back where you came from.” opening a sentence, with a clause of its own, and
+            # no cue the parse can show: someone's words, speaker unknown
+            results.append(
+                Attribution(
+                    kind="direct",
+                    content=(q.start, q.end),
+                    parts=list(q.parts),
+                    confidence=0.3,
+                )
+            )
 
     results = _merge_same_cue(results)
     if indirect:
@@ -445,6 +456,19 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
         ordered = kept
         _mark_nesting(ordered)
     return ordered
+
+
+def _orphan_speech(doc: Doc, index: _Index, q: Quoted) -> bool:
+    """A quote standing as a full sentence of its own inside a paragraph, holding a clause
+    and closed by a full stop, ! or ?, is someone's words (not a title or scare quote) even
+    when no cue is found for it. A whole quoted paragraph with no speaker before it is left
+    out: an embedded post, slogan or headline as often as speech."""
+    if _is_own_paragraph(index.text, q) or not _opens_sentence(doc, index, q):
+        return False
+    content = index.text[q.start : q.end].rstrip()
+    if not content.endswith((".", "!", "?", "…")):
+        return False
+    return _has_clause(doc, index, q)
 
 
 _NAME_COLON = re.compile(r"^[ \t]*([^\n:]{2,60}?):[ \t]+(\S[^\n]*)$", re.MULTILINE)
