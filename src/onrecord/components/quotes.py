@@ -516,6 +516,17 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
                 )
             )
             last_att_paragraph_end = _paragraph_end(text, q.outer_end)
+        elif _orphan_speech(doc, index, q):
+            # “Go back where you came from.” opening a sentence, with a clause of its own, and
+            # no cue the parse can show: someone's words, speaker unknown
+            results.append(
+                Attribution(
+                    kind="direct",
+                    content=(q.start, q.end),
+                    parts=list(q.parts),
+                    confidence=0.3,
+                )
+            )
 
     results = _merge_same_cue(results)
     if indirect:
@@ -642,6 +653,19 @@ def _noun_cue_owner(doc: Doc, att: Attribution) -> None:
             return
         start, end = before[0].idx, before[-1].idx + len(before[-1].text)
     att.source, att.source_head = (start, end), owner.i
+
+
+def _orphan_speech(doc: Doc, index: _Index, q: Quoted) -> bool:
+    """A quote standing as a full sentence of its own inside a paragraph, holding a clause
+    and closed by a full stop, ! or ?, is someone's words (not a title or scare quote) even
+    when no cue is found for it. A whole quoted paragraph with no speaker before it is left
+    out: an embedded post, slogan or headline as often as speech."""
+    if _is_own_paragraph(index.text, q) or not _opens_sentence(doc, index, q):
+        return False
+    content = index.text[q.start : q.end].rstrip()
+    if not content.endswith((".", "!", "?", "…")):
+        return False
+    return _has_clause(doc, index, q)
 
 
 _NAME_COLON = re.compile(r"^[ \t]*([^\n:]{2,60}?):[ \t]+(\S[^\n]*)$", re.MULTILINE)
@@ -866,6 +890,10 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         if _is_cue_verb(tok):
             subj = _subject_after(tok, q.outer_end, index) or _inverted_subject(tok, first)
             if subj is None:
+                laid_out = _layout_subject(doc, index, q, tok)
+                if laid_out is not None:
+                    head, src = laid_out
+                    return _Found(q, tok, _cue_range(tok), head, src, "after")
                 continue
             # the subject must lie next to the verb, outside the quote, after it
             if subj.idx < q.outer_end:
@@ -898,6 +926,70 @@ def _cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     return hit
 
 
+#: Pronouns that can stand as a speaker's name after a quote ("“…,” she said").
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+
+
+def _layout_subject(
+    doc: Doc, index: _Index, q: Quoted, verb: Token
+) -> tuple[Token, tuple[int, int]] | None:
+    """“…,” Ana Ruiz, a city adviser, said on Monday — the parser hung the name on the quote:
+    a noun phrase (and an apposition set off by commas) standing between a quote punctuated
+    as an utterance and a tensed speech verb is the verb's subject."""
+    text = index.text
+    content = text[q.start : q.end].rstrip()
+    if not (content.endswith((",", "!", "?", "—")) or text[q.outer_end : q.outer_end + 1] == ","):
+        return None
+    if verb.tag_ not in {"VBD", "VBZ", "VBP"}:
+        return None
+    words = [w for w in content.split() if w[:1].isalpha()]
+    if len(words) < 8 and all(w[0].isupper() for w in words):
+        return None  # “Silent Rivers,” the new series, tells …: a title, not anyone's words
+    toks = [t for t in doc[index.token_after(q.outer_end) : verb.i] if not t.is_space]
+    while toks and toks[0].is_punct:
+        toks = toks[1:]
+    if not toks or any(index.in_quote[t.i] >= 0 for t in toks):
+        return None
+    first = toks[0]
+    if first.pos_ == "PRON":
+        if first.lower_ not in _SUBJECT_PRONOUNS:
+            return None
+        end = 1
+    elif first.pos_ in {"PROPN", "DET", "NOUN", "ADJ"}:
+        chunk = next((c for c in doc.noun_chunks if c.start == first.i), None)
+        if chunk is not None:
+            end = chunk.end - first.i
+        elif first.pos_ == "PROPN":
+            end = 1
+            while end < len(toks) and toks[end].pos_ == "PROPN":
+                end += 1
+        else:
+            return None
+    else:
+        return None
+    phrase = toks[:end]
+    rest = toks[end:]
+    if any(t.pos_ not in {"PROPN", "NOUN", "ADJ", "DET", "PRON", "NUM", "PART"} for t in phrase):
+        return None
+    if rest and rest[0].text == ",":
+        # an apposition set off by commas: "Ana Ruiz, a city adviser, said"
+        if rest[-1].text != "," or len(rest) > 25 or any(t.text in _SENTENCE_END for t in rest):
+            return None
+        if not all(t.pos_ == "NUM" or t.is_punct for t in rest):
+            phrase = phrase + rest[:-1]  # the apposition names the speaker too ("Ramos, 58,": no)
+    elif rest and rest[0].pos_ == "ADP" and len(rest) <= 6 and rest[-1].pos_ in {"NOUN", "PROPN"}:
+        if any(t.pos_ in {"VERB", "AUX"} or t.is_punct for t in rest):
+            return None
+        phrase = phrase + rest  # "a staffer in the room wondered"
+    elif any(t.pos_ != "ADV" for t in rest):
+        return None  # only an adverb may stand between name and verb ("Ana later said")
+    head = next((t for t in reversed(toks[:end]) if t.pos_ in {"PROPN", "NOUN", "PRON"}), None)
+    if head is None:
+        return None
+    phrase = _trim_punct(phrase)
+    return head, (phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
+
+
 def _dash_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     """“…” ― Sonya Herridge — a quotation signed with a dash and a name (epigraphs, reader
     voices, social posts)."""
@@ -906,7 +998,13 @@ def _dash_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         r"[ \t]*([―—–]|-{1,2}(?= ))[ \t]*([^\n,;(]{2,80})", text[q.outer_end : q.outer_end + 90]
     )
     if m is None:
-        return None
+        # a quoted paragraph signed on a line of its own: “…”⏎⏎- Bernie Sanders.
+        m = re.match(
+            r"[ \t]*\n\s*([―—–]|-{1,2}(?= ))[ \t]*([^\n,;(]{2,60}?)\.?[ \t]*(?:\n|$)",
+            text[q.outer_end : q.outer_end + 90],
+        )
+        if m is None or not _is_own_paragraph(text, q):
+            return None
     start = q.outer_end + m.start(2)
     end = _trim_end(text, start, q.outer_end + m.end(2))
     toks = [doc[t] for t in index.tokens_between(start, end)]
@@ -1004,6 +1102,20 @@ def _tight_cue_after(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         if any(c.dep_ in {"dobj", "ccomp"} and c.i > tok.i for c in tok.children):
             continue  # “…,” she said it again / X argued that …: a new statement, not a cue
         return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "after")
+    # the parser hung the name on the quote: “…?” a staffer in the room wondered.
+    para_end = _paragraph_end(index.text, q.outer_end)
+    for tok in doc[first : min(first + 12, len(doc))]:
+        if tok.idx >= para_end or index.in_quote[tok.i] >= 0 or tok.text in _SENTENCE_END:
+            break
+        if tok.pos_ != "VERB" or tok.tag_ not in {"VBD", "VBZ"}:
+            continue
+        if any(c.dep_ in {"dobj", "ccomp"} and c.i > tok.i for c in tok.children):
+            break
+        laid_out = _layout_subject(doc, index, q, tok)
+        if laid_out is not None:
+            head, src = laid_out
+            return _Found(q, tok, _cue_range(tok), head, src, "after")
+        break
     return None
 
 
@@ -1025,11 +1137,14 @@ def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         tok = doc[i]
         if index.in_quote[i] >= 0:
             return None  # another quote lies between: that one has the cue
-        if not _is_cue_verb(tok, ("speech", "attitude", "framing")):
+        if not _is_cue_verb(tok, ("speech", "attitude", "framing")) and not _puts_it(tok):
             continue
         subj = _subject(tok, index.in_quote)
         if subj is None:
             continue
+        if _puts_it(tok):
+            cue = (_cue_range(tok)[0], tok.doc[tok.i + 1].idx + len(tok.doc[tok.i + 1].text))
+            return _Found(q, tok, cue, subj, _source_range(subj), "before")
         # The quote belongs to the verb: in its subtree, or right after it ("said on Tuesday:")
         gap = [t for t in doc[tok.i + 1 : open_tok] if not t.is_punct and not t.is_space]
         in_subtree = _governs(tok, first_word)
@@ -1038,6 +1153,17 @@ def _cue_before(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
         tok, subj = _outermost_cue(tok, subj, index)
         return _Found(q, tok, _cue_range(tok), subj, _source_range(subj), "before")
     return None
+
+
+def _puts_it(verb: Token) -> bool:
+    """As Holt put it, “…” — "put it" in an as-clause is a speech cue."""
+    doc = verb.doc
+    return (
+        verb.lemma_.lower() == "put"
+        and verb.i + 1 < len(doc)
+        and doc[verb.i + 1].lower_ == "it"
+        and any(t.lower_ == "as" for t in doc[max(verb.i - 8, 0) : verb.i])
+    )
 
 
 def _outermost_cue(verb: Token, subj: Token, index: _Index) -> tuple[Token, Token]:
@@ -1117,18 +1243,32 @@ def _cue_colon(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     verbs = [t for t in toks if t.pos_ in {"VERB", "AUX"}]
     if verbs:
         root = next((t for t in toks if t.dep_ == "ROOT" and t.pos_ in {"VERB", "AUX"}), None)
+        if root is None:
+            root = _clause_top(toks, verbs)
         subj = _subject(root, index.in_quote) if root is not None else None
         if root is None or subj is None or subj.pos_ not in {"PROPN", "PRON", "NOUN"}:
             return None
-        if subj.lower_ in {"it", "this", "that", "there"}:
+        if subj.lower_ in {"it", "this", "that", "there"} or index.in_quote[subj.i] >= 0:
             return None
-        return _Found(q, None, (j, j + 1), subj, _source_range(subj), "colon")
+        # "She went on: “…”": the cue runs from the predicate to the colon (the guidelines'
+        # "He said: “…”"); an inverted "Stated Stone: “…”" keeps the verb alone
+        cue = (_cue_range(root)[0], j + 1) if subj.i < root.i else _cue_range(root)
+        return _Found(q, None, cue, subj, _source_range(subj), "colon")
     if len(toks) > 8 or not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in toks):
         return None
     head = next((t for t in reversed(toks) if t.pos_ in {"PROPN", "NOUN", "PRON"}), toks[-1])
     toks = _trim_punct(toks)
     src = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
     return _Found(q, None, (j, j + 1), head, src, "colon")
+
+
+def _clause_top(toks: list[Token], verbs: list[Token]) -> Token | None:
+    """The one verb of a clause ending in a colon that no other word of it governs: the
+    parser may have run the clause into the quote after the colon and made a verb of the
+    quote the sentence's root ("She went on: “It’s like …”")."""
+    inside = {t.i for t in toks}
+    tops = [v for v in verbs if v.head.i == v.i or v.head.i not in inside]
+    return tops[0] if len(tops) == 1 and tops[0].head.i > tops[0].i else None
 
 
 def _merge_interrupted(doc: Doc, index: _Index, found: list[_Found]) -> list[_Found]:
@@ -1262,7 +1402,7 @@ def _kind_and_content(
         start = _lead_in(doc, index, q) or q.open
         return "mixed", (start, trail_end)
     if f.where == "after":
-        lead = _lead_in(doc, index, q)
+        lead = _lead_in(doc, index, q) or _subject_lead(doc, index, q)
         if lead is not None:
             # “… could be worse,” said X, after a paraphrased start: the sentence is the content
             return "mixed", (lead, _trim_end(index.text, lead, q.end))
@@ -1273,6 +1413,11 @@ def _kind_and_content(
         return (None, direct[1])
     # the cue stands before the quote: what the verb governs after it is the content
     reported = [c for c in verb.rights if c.dep_ not in _NOT_CONTENT_DEPS and c.i > verb.i]
+    if any(c.dep_ == "ccomp" for c in reported[1:]):
+        # "told reporters on Monday that …": the object before the reported clause is the
+        # recipient, which the guidelines leave out of the content
+        clause = next(c for c in reported if c.dep_ == "ccomp")
+        reported = [c for c in reported if c.i >= clause.i or c.dep_ not in {"dobj", "prep"}]
     first_word = _first_word_inside(doc, index, q)
     holding = [c for c in reported if c.left_edge.i <= first_word.i <= c.right_edge.i]
     if not holding:
@@ -1309,8 +1454,45 @@ def _kind_and_content(
         if t.i not in inside and not t.is_punct and t.lower_ not in {"that", "if", "whether"}
     ]
     if len(outside) >= 2 or not speechlike or attitude:
-        return "mixed", (start, _trim_end(index.text, start, _sentence_bound(doc, index, q, end)))
+        end = _sentence_bound(doc, index, q, end)
+        if end > q.outer_end and _trailing_adjunct(doc, index, q, verb, end):
+            end = q.outer_end
+        return "mixed", (start, _trim_end(index.text, start, end))
     return direct
+
+
+#: Words opening what the narrator adds after a quoted fragment ("…,” referring to …).
+_TRAIL_OPENERS = frozenset({"which", "who", "whom", "whose", "while", "though", "although"})
+
+
+def _trailing_adjunct(doc: Doc, index: _Index, q: Quoted, verb: Token, end: int) -> bool:
+    """After the quote's closing mark, the reported clause gives way to the narrator's words:
+    a participle or relative clause set off by a comma or dash (“…,” referring to the
+    convention), or a second verb of the source's own ("… “a disaster” and called for …")."""
+    after = [
+        doc[t]
+        for t in index.tokens_between(q.outer_end, end)
+        if not doc[t].is_space and index.in_quote[t] < 0
+    ]
+    if not after:
+        return False
+    set_off = after[0].text in {",", "—", "–", "--", ";", "("} or index.text[
+        q.start : q.end
+    ].rstrip().endswith((",", "—"))
+    words = [t for t in after if not t.is_punct]
+    if not words:
+        return False
+    w = words[0]
+    if set_off and (w.tag_ == "VBG" or w.lower_ in _TRAIL_OPENERS):
+        return True
+    if after[0].text in {"—", "–", "--"}:
+        # a dash opens the narrator's gloss, unless a second dash closes it mid-sentence
+        return not any(t.text == after[0].text for t in after[1:])
+    if w.lower_ in {"and", "but"} and len(words) > 1 and words[1].pos_ in {"VERB", "AUX"}:
+        # "… “a total opportunist” and said …": a second act of the source, coordinated with
+        # the cue verb, not with the reported clause
+        return words[1].dep_ == "conj" and words[1].head.i == verb.i
+    return False
 
 
 _VERB_ADJUNCT_DEPS = frozenset({"prep", "npadvmod", "advmod", "dative", "dobj", "prt", "punct"})
@@ -1339,9 +1521,20 @@ def _reported_lead(doc: Doc, index: _Index, verb: Token, q: Quoted) -> int | Non
 
 
 def _sentence_bound(doc: Doc, index: _Index, q: Quoted, end: int) -> int:
-    """A reported clause ends with its sentence, even where the parser ran two together."""
-    if _ends_sentence(index.text, q):
+    """A reported clause ends with its sentence, even where the parser ran two together,
+    and with its paragraph."""
+    text = index.text
+    if _ends_sentence(text, q):
         return min(end, q.outer_end)
+    nl = text.find("\n", q.outer_end, end)
+    if nl >= 0:
+        end = nl
+    if text[q.start : q.end].rstrip().endswith(("!", "?")):
+        # “Stop the cover-up!” Others shouted … — an exclamation closing the quote closes the
+        # sentence when a capital or the paragraph's end follows
+        rest = text[q.outer_end : end].lstrip(" \t")
+        if not rest or rest[:1].isupper():
+            return min(end, q.outer_end)
     for t in index.tokens_between(q.outer_end, end):
         if doc[t].text in _SENTENCE_END:
             return min(end, doc[t].idx + 1)
@@ -1383,6 +1576,26 @@ def _lead_in(doc: Doc, index: _Index, q: Quoted) -> int | None:
     if toks[-1].text in {":", ",", "—", "–", "-", "(", "[", ";"}:
         return None  # "X said: “…”" or a list: not a paraphrase running into the quote
     return toks[0].idx
+
+
+def _subject_lead(doc: Doc, index: _Index, q: Quoted) -> int | None:
+    """“…,” X said after a subject set off by commas: "The party, held every four years,
+    “allows us to get our message out,” she said." — the sentence opens with the subject of
+    the quoted verb, so the content starts there."""
+    open_tok = index.token_after(q.open)
+    if open_tok >= len(doc):
+        return None
+    line_start = index.text.rfind("\n", 0, q.open) + 1
+    sent = doc[open_tok].sent
+    toks = [t for t in doc[sent.start : open_tok] if t.idx >= line_start and not t.is_space]
+    if not toks or toks[-1].text != "," or any(index.in_quote[t.i] >= 0 for t in toks):
+        return None
+    inside = range(open_tok, index.token_after(q.outer_end))
+    if not any(t.dep_ in _SUBJECT_DEPS and t.head.i in inside for t in toks):
+        return None
+    if any(_is_cue_verb(t, ("speech", "attitude")) for t in toks):
+        return None
+    return _trim_punct(toks)[0].idx
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

@@ -1,0 +1,199 @@
+"""Direct quotes: cues the parser hides (a name hung on the quote, a clause run into it),
+and the traps those rules must not fall into (titles, scare quotes, apostrophes)."""
+
+from __future__ import annotations
+
+import onrecord
+from onrecord.types import Quote
+
+
+def quotes(text: str) -> list[Quote]:
+    return onrecord.analyze(text).quotes
+
+
+def only(text: str) -> Quote:
+    found = quotes(text)
+    assert len(found) == 1, [q.content.text for q in found]
+    return found[0]
+
+
+def speaker(q: Quote) -> str | None:
+    return q.speaker.name if q.speaker else None
+
+
+# --- a name and its apposition between the quote and the verb ------------------------------
+
+
+def test_name_with_long_apposition_before_the_verb() -> None:
+    text = (
+        "“Very good engineer, very good engineer this woman,” Holt, the favourite in the "
+        "district by a wide margin, said when she asked him a question."
+    )
+    q = only(text)
+    assert (q.kind, q.content.text, q.cue and q.cue.text) == (
+        "direct",
+        "Very good engineer, very good engineer this woman,",
+        "said",
+    )
+    assert q.source and q.source.text.startswith("Holt, the favourite")
+    assert speaker(q) == "Holt"
+
+
+def test_a_title_before_an_apposition_and_a_verb_is_no_quote() -> None:
+    found = quotes("“Silent Rivers,” the new series, tells the story of the valley’s farms.")
+    assert not [q for q in found if q.kind == "direct"]
+
+
+# --- a clause ending in a colon, run into the quote by the parser ---------------------------
+
+
+def test_clause_with_colon_cues_the_quote() -> None:
+    text = (
+        "When Holt suggested that the city would sue the company, Varga fired back "
+        "forcefully: “If they sue us in a court in Lyon, they are going to lose,” referring "
+        "to the contract."
+    )
+    direct = [q for q in quotes(text) if q.kind == "direct"]
+    assert len(direct) == 1
+    q = direct[0]
+    assert q.content.text == "If they sue us in a court in Lyon, they are going to lose,"
+    assert q.cue and q.cue.text == "fired back forcefully:"
+    assert speaker(q) == "Varga"
+
+
+def test_colon_clause_cue_runs_from_the_predicate_to_the_colon() -> None:
+    q = only(
+        "In an interview later that day, Varga went even further: “If the council votes no, it is the end of the project.”"
+    )
+    assert q.cue and q.cue.text == "went even further:"
+    assert speaker(q) == "Varga"
+
+
+def test_a_colon_before_single_words_in_quotes_is_no_quote() -> None:
+    assert quotes("Two words dominated the debate: “tax” and “wall”.") == []
+
+
+# --- the reported clause's bounds ---------------------------------------------------------
+
+
+def test_the_recipient_before_the_reported_clause_is_not_content() -> None:
+    q = only(
+        "Varga told reporters at the dam on Monday that the repairs were “months behind schedule.”"
+    )
+    assert q.kind == "mixed"
+    assert q.content.text.startswith("that the repairs were")
+    assert "reporters" not in q.content.text
+
+
+def test_a_participle_after_the_quoted_fragment_is_the_narrators() -> None:
+    found = quotes(
+        "Holt said the council had been “asleep at the wheel,” referring to the spring floods."
+    )
+    q = next(q for q in found if q.kind == "mixed")
+    assert q.content.text == "the council had been “asleep at the wheel,”"
+    assert speaker(q) == "Holt"
+
+
+def test_a_verb_coordinated_inside_the_reported_clause_stays() -> None:
+    q = only("Holt said the gates were “worn out” and needed replacing.")
+    assert q.content.text == "the gates were “worn out” and needed replacing"
+
+
+def test_a_subject_set_off_by_commas_opens_the_content() -> None:
+    q = only("The new bridge, which opened in May, “has cut my commute in half,” said Holt.")
+    assert q.kind == "mixed"
+    assert q.content.text.startswith("The new bridge, which opened in May, “has cut")
+    assert speaker(q) == "Holt"
+
+
+def test_an_adverbial_lead_in_is_not_content() -> None:
+    q = only("In a statement, “we regret the delay,” the company said.")
+    assert (q.kind, q.content.text) == ("direct", "we regret the delay,")
+
+
+def test_apostrophes_do_not_make_a_lead_in() -> None:
+    q = only("The valley’s farmers, the residents’ union said, “will not be moved.”")
+    assert "will not be moved" in q.content.text
+
+
+def test_question_then_a_noun_phrase_with_its_place_and_a_verb() -> None:
+    q = only("“Will the bridge reopen by winter?” a resident in the hall wondered.")
+    assert (q.kind, q.content.text) == ("direct", "Will the bridge reopen by winter?")
+    assert q.cue and q.cue.text == "wondered"
+    assert q.source and q.source.text == "a resident in the hall"
+
+
+def test_an_exclamation_quote_ends_with_its_paragraph() -> None:
+    text = (
+        "The crowd chanted “Stop the cover-up!”\n\n"
+        "Emma Holt, who ran the water board for a decade, said she would not resign."
+    )
+    q = next(q for q in quotes(text) if q.cue and q.cue.text == "chanted")
+    assert q.content.text == "Stop the cover-up!"
+    assert "Emma Holt" not in q.content.text
+
+
+# --- cues by layout: a signature line, "as X put it" -----------------------------------------
+
+
+def test_a_quoted_paragraph_signed_on_the_next_line() -> None:
+    text = (
+        "Here are some of the claims made at the debate.\n\n"
+        "“Almost all new income is going to the top one percent of the valley’s families.”\n\n"
+        "- Lena Varga.\n\n"
+        "The figure is out of date."
+    )
+    q = only(text)
+    assert q.kind == "direct"
+    assert q.cue and q.cue.text == "-"
+    assert q.source and q.source.text == "Lena Varga"
+
+
+def test_a_dash_line_that_is_a_sentence_signs_nothing() -> None:
+    text = (
+        "“Almost all new income is going to the top one percent of the valley’s families.”\n\n"
+        "- The figure has been out of date since the summer, when the tables were revised.\n"
+    )
+    assert not [q for q in quotes(text) if q.cue and q.cue.text == "-"]
+
+
+def test_as_x_put_it() -> None:
+    q = only("As the mayor put it, “the river does not read our maps.”")
+    assert (q.kind, q.cue and q.cue.text, q.source and q.source.text) == (
+        "direct",
+        "put it",
+        "the mayor",
+    )
+
+
+def test_put_it_outside_an_as_clause_is_no_cue() -> None:
+    assert quotes("They put it to a vote, and the “usual suspects” won.") == []
+
+
+# --- a quoted sentence with no cue found ----------------------------------------------------
+
+
+def test_a_quoted_sentence_with_no_cue_is_speech_of_unknown_source() -> None:
+    text = (
+        "The council met on Tuesday. “We will not reopen the bridge before the spring.” "
+        "The vote was close."
+    )
+    q = only(text)
+    assert (q.kind, q.content.text) == (
+        "direct",
+        "We will not reopen the bridge before the spring.",
+    )
+    assert q.cue is None and q.source is None
+    assert q.confidence < 0.5
+
+
+def test_a_quoted_title_standing_as_a_sentence_is_no_quote() -> None:
+    assert (
+        quotes("The council met on Tuesday. “Silent Rivers.” The film was shown after the vote.")
+        == []
+    )
+
+
+def test_a_quoted_paragraph_with_no_speaker_anywhere_is_not_given_out() -> None:
+    text = "The banner over the square was hard to miss.\n\n“Rebuild the bridge before the winter comes.”"
+    assert quotes(text) == []
