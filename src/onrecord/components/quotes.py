@@ -1644,7 +1644,17 @@ def _verb_cue(
     if subj is not None and subj.lower_ == "it" and tok.tag_ == "VBN" and cls is not None:
         # "it was reported that …", "it is believed that …": an attribution with no source
         return _sourceless(index, tok, comp)
-    if subj is None or subj.lower_ in {"it", "there"}:
+    if subj is None and comp is not None:
+        subj = _controller(tok, index.in_quote)
+        if subj is None:
+            return _unspoken_source(index, tok, comp, cls)
+    if subj is None or subj.lower_ == "there":
+        return None
+    if subj.lower_ == "it" and not (
+        cls == "speech" and subj.head.i == tok.i and tok.tag_ != "VBN" and comp is not None
+    ):
+        # "It said current officials concealed …": a body named before, reporting; "it" is
+        # expletive elsewhere ("it seems that …", "it's fair to say …")
         return None
     if confidence < 0.5 and not _animate(subj):
         return None  # the open-ended rules need a subject that can hold a view
@@ -1691,6 +1701,33 @@ def _verb_cue(
         confidence=confidence,
         source_head=subj.i,
     )
+
+
+def _controller(verb: Token, in_quote: list[int]) -> Token | None:
+    """Who says it when the cue verb has no subject of its own: the subject of the verb a
+    gerund hangs on ("after saying that …", "by arguing that …"), or the noun a participle
+    describes ("a fundraising email saying that …", "a poll found last week that …")."""
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        host = verb.head.head
+        if host.pos_ in {"VERB", "AUX"}:
+            return _subject(host, in_quote)
+        return None
+    if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"} and verb.head.i < verb.i:
+        return verb.head
+    return None
+
+
+def _unspoken_source(
+    index: _Index, verb: Token, comp: Token, cls: str | None
+) -> Attribution | None:
+    """A speech verb reporting a "that"-clause with no source in its sentence."""
+    if cls != "speech" or not any(
+        c.dep_ == "mark" and c.lower_ in {"that", "whether"} for c in comp.children
+    ):
+        return None
+    if sum(1 for t in comp.subtree if not t.is_punct) < 4:
+        return None
+    return _sourceless(index, verb, comp)
 
 
 def _parenthetical(doc: Doc, index: _Index, verb: Token) -> Attribution | None:

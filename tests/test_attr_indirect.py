@@ -1,0 +1,39 @@
+"""Indirect attributions: cue verbs in non-root positions, sources to look for, and traps."""
+
+from __future__ import annotations
+
+import onrecord
+from onrecord.types import Quote
+
+
+def quotes(text: str) -> list[Quote]:
+    return onrecord.analyze(text).quotes
+
+
+def by_cue(text: str, cue: str) -> Quote | None:
+    return next((q for q in quotes(text) if q.cue and q.cue.text == cue), None)
+
+
+def test_it_reports_for_a_body_named_before() -> None:
+    q = by_cue(
+        "The ministry published its trade figures on Monday. It said that exports had "
+        "fallen for a third month in a row.",
+        "said",
+    )
+    assert q is not None and q.source is not None and q.source.text == "It"
+    assert q.content.text == "that exports had fallen for a third month in a row"
+
+
+def test_expletive_it_is_no_source() -> None:
+    assert quotes("It seems that the harbour plan has failed completely.") == []
+    assert quotes("It is fair to say that the harbour plan has failed completely.") == []
+
+
+def test_gerund_after_a_preposition_takes_the_main_subject() -> None:
+    q = by_cue(
+        "Mayor Dana Ortiz closed the meeting after saying that the harbour budget would be "
+        "cut next year.",
+        "saying",
+    )
+    assert q is not None and q.source is not None and q.source.text == "Mayor Dana Ortiz"
+    assert q.content.text == "that the harbour budget would be cut next year"
