@@ -37,3 +37,25 @@ def test_gerund_after_a_preposition_takes_the_main_subject() -> None:
     )
     assert q is not None and q.source is not None and q.source.text == "Mayor Dana Ortiz"
     assert q.content.text == "that the harbour budget would be cut next year"
+
+
+def test_inanimate_reporter_with_a_whole_object() -> None:
+    q = by_cue("A recent survey of farmers found strong support for the water tax.", "found")
+    assert q is not None and q.content.text == "strong support for the water tax"
+
+
+def test_inanimate_subject_trap_short_object() -> None:
+    assert quotes("The old bridge showed deep cracks.") == []
+
+
+def test_that_clause_after_the_occasion() -> None:
+    q = by_cue(
+        "Ms. Reyes wrote in a letter that the firm had hidden its losses for years.",
+        "wrote in a letter",
+    )
+    assert q is not None and q.content.text == "that the firm had hidden its losses for years"
+
+
+def test_relative_clause_after_the_occasion_is_no_content() -> None:
+    found = quotes("The mayor spoke in the hall that was built in 1900.")
+    assert found == []

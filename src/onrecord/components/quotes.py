@@ -1595,6 +1595,13 @@ def _verb_cue(
     # "Few would admit this, but X says he …": the parser may hang the clause before the cue
     # on it too; the reported clause is the one after the cue when there is one
     comp = next((c for c in clauses if c.i > tok.i), clauses[0] if clauses else None)
+    cue_range: tuple[int, int] | None = None
+    if comp is None and cls is not None:
+        comp = _clause_after_adjunct(tok)
+        if comp is not None and doc[tok.i + 1].lower_ in {"in", "on"}:
+            # the adjunct names where it was said: the cue keeps it ("alleged in the suit")
+            adj_end = doc[comp.left_edge.i - 1]
+            cue_range = (_cue_range(tok)[0], adj_end.idx + len(adj_end.text))
     confidence = 0.7 if cls == "speech" else 0.5
     if comp is not None and cls is None:
         # any verb taking a "that"/"whether" clause from an animate subject reports a
@@ -1605,7 +1612,6 @@ def _verb_cue(
             return None
         confidence = 0.45
     obj_range: tuple[int, int] | None = None
-    cue_range: tuple[int, int] | None = None
     if comp is None and lemma == "be":
         # "X is confident that …", "X was critical of …": a stance held by X
         adj = next((c for c in tok.children if c.dep_ == "acomp" and c.pos_ == "ADJ"), None)
@@ -1644,19 +1650,21 @@ def _verb_cue(
     if subj is not None and subj.lower_ == "it" and tok.tag_ == "VBN" and cls is not None:
         # "it was reported that …", "it is believed that …": an attribution with no source
         return _sourceless(index, tok, comp)
-    if subj is None and comp is not None:
+    if subj is None:
         subj = _controller(tok, index.in_quote)
-        if subj is None:
+        if subj is None and comp is not None:
             return _unspoken_source(index, tok, comp, cls)
     if subj is None or subj.lower_ == "there":
         return None
     if subj.lower_ == "it" and not (
-        cls == "speech" and subj.head.i == tok.i and tok.tag_ != "VBN" and comp is not None
+        subj.head.i == tok.i
+        and tok.tag_ != "VBN"
+        and (cls == "speech" and comp is not None or _reports_object(tok, obj_range, cls))
     ):
         # "It said current officials concealed …": a body named before, reporting; "it" is
         # expletive elsewhere ("it seems that …", "it's fair to say …")
         return None
-    if confidence < 0.5 and not _animate(subj):
+    if confidence < 0.5 and not _animate(subj) and not _reports_object(tok, obj_range, cls):
         return None  # the open-ended rules need a subject that can hold a view
     if obj_range is not None:
         comp_toks = [
@@ -1700,6 +1708,36 @@ def _verb_cue(
         source=_source_range(subj),
         confidence=confidence,
         source_head=subj.i,
+    )
+
+
+def _clause_after_adjunct(verb: Token) -> Token | None:
+    """X said in a statement that …: the parser may hang the reported "that"-clause on the
+    noun of the adjunct between the verb and the clause (as a relative clause, or with "that"
+    as a pronoun); a clause with a subject of its own, closing the adjunct, is what was said."""
+    doc = verb.doc
+    prep = next((c for c in verb.rights if c.dep_ == "prep" and c.i == verb.i + 1), None)
+    if prep is None:
+        return None
+    for t in prep.subtree:
+        if t.dep_ not in {"acl", "relcl", "ccomp"} or t.pos_ not in {"VERB", "AUX"}:
+            continue
+        first = doc[t.left_edge.i]
+        if first.lower_ != "that" or first.i <= prep.i + 1 or t.right_edge.i < prep.right_edge.i:
+            continue
+        if any(c.dep_ in _SUBJECT_DEPS and c.i != first.i for c in t.children):
+            return t
+    return None
+
+
+def _reports_object(verb: Token, obj_range: tuple[int, int] | None, cls: str | None) -> bool:
+    """A cue verb heading its sentence with a whole noun phrase as its object: a poll, a
+    study or an article reports too ("A recent survey found 90 percent support for …")."""
+    return (
+        cls is not None
+        and obj_range is not None
+        and verb.dep_ in {"ROOT", "advcl"}
+        and len(verb.doc.text[obj_range[0] : obj_range[1]].split()) >= 3
     )
 
 
