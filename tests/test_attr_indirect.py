@@ -59,3 +59,15 @@ def test_that_clause_after_the_occasion() -> None:
 def test_relative_clause_after_the_occasion_is_no_content() -> None:
     found = quotes("The mayor spoke in the hall that was built in 1900.")
     assert found == []
+
+
+def test_as_x_reported_attributes_the_host_clause() -> None:
+    q = by_cue("As the county auditor reported, the road fund was spent twice over.", "reported")
+    assert q is not None and q.source is not None and q.source.text == "the county auditor"
+    assert q.content.text == "the road fund was spent twice over"
+    q = by_cue("The road fund was spent twice over, as the county auditor noted.", "noted")
+    assert q is not None and q.content.text == "The road fund was spent twice over"
+
+
+def test_as_clause_not_set_off_is_no_aside() -> None:
+    assert quotes("The road fund was spent as the council had promised.") == []

@@ -1592,6 +1592,10 @@ def _verb_cue(
     clauses = [c for c in tok.children if c.dep_ in _CLAUSE_DEPS]
     if tok.dep_ == "parataxis" and not clauses and cls is not None:
         return _parenthetical(doc, index, tok)
+    if tok.dep_ == "advcl" and not clauses and cls == "speech":
+        att = _as_aside(doc, index, tok)
+        if att is not None:
+            return att
     # "Few would admit this, but X says he …": the parser may hang the clause before the cue
     # on it too; the reported clause is the one after the cue when there is one
     comp = next((c for c in clauses if c.i > tok.i), clauses[0] if clauses else None)
@@ -1707,6 +1711,52 @@ def _verb_cue(
         cue=cue_range or _cue_range(tok),
         source=_source_range(subj),
         confidence=confidence,
+        source_head=subj.i,
+    )
+
+
+def _as_aside(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
+    """As The Atlantic noted, trust is collapsing … / …, as X reported. / As reported by X, …:
+    an "as"-clause with a speech verb attributes the clause it is set off from."""
+    mark = next((c for c in verb.children if c.dep_ == "mark"), None)
+    if mark is None or mark.lower_ != "as" or mark.i != verb.left_edge.i:
+        return None
+    subj = _subject(verb, index.in_quote)
+    if subj is not None and (subj.head.i != verb.i or subj.i > verb.i):
+        subj = None  # borrowed from the host clause: that is not who reported it
+    if subj is None:
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    if subj is None or subj.lower_ in {"it", "there", "we", "you"}:
+        return None
+    host = verb.head
+    aside = list(verb.subtree)
+    a_first, a_last = aside[0].i, aside[-1].i
+    sent = verb.sent
+    h_first, h_last = max(host.left_edge.i, sent.start), min(host.right_edge.i, sent.end - 1)
+    line_start = index.text.rfind("\n", 0, verb.idx) + 1
+    line_end = _paragraph_end(index.text, verb.idx)
+    before = [t for t in doc[h_first:a_first] if not t.is_space and t.idx >= line_start]
+    after = [t for t in doc[a_last + 1 : h_last + 1] if not t.is_space and t.idx < line_end]
+    # the aside is set off by a comma from the side its content lies on
+    if after and after[0].text not in _SET_OFF:
+        after = []
+    if before and before[-1].text not in _SET_OFF:
+        before = []
+    before, after = _trim_punct(before), _trim_punct(after)
+    toks = after or before
+    if not toks or any(index.in_quote[t.i] >= 0 for t in toks):
+        return None
+    if len([t for t in toks if not t.is_punct]) < 4:
+        return None
+    content = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+    return Attribution(
+        kind="indirect",
+        content=content,
+        parts=[content],
+        cue=_cue_range(verb),
+        source=_source_range(subj),
+        confidence=0.6,
         source_head=subj.i,
     )
 
