@@ -71,3 +71,21 @@ def test_as_x_reported_attributes_the_host_clause() -> None:
 
 def test_as_clause_not_set_off_is_no_aside() -> None:
     assert quotes("The road fund was spent as the council had promised.") == []
+
+
+def test_a_relative_clause_that_says_more_is_its_own_attribution() -> None:
+    found = quotes(
+        "The mayor praised the engineers, who said the repairs had cost less than planned."
+    )
+    said = next(q for q in found if q.cue and q.cue.text == "said")
+    assert said.content.text == "the repairs had cost less than planned"
+    praised = next(q for q in found if q.cue and q.cue.text == "praised")
+    assert "said" not in praised.content.text
+
+
+def test_a_relative_clause_without_speech_stays_in_the_content() -> None:
+    q = by_cue("The mayor said the bridge, which was built in 1900, would reopen in May.", "said")
+    assert (
+        q is not None
+        and q.content.text == "the bridge, which was built in 1900, would reopen in May"
+    )

@@ -237,6 +237,9 @@ def _content_range(comp: Token, last: Token | None = None) -> tuple[int, int]:
         before = doc[t.left_edge.i - 1]
         if t.dep_ in _TRAILING_DEPS and before.text in _SET_OFF:
             cut = min(cut, t.left_edge.i - 1)
+        elif before.text in _SET_OFF and _says_more(t):
+            # "…, adding that …" / "…, who said …": a statement of its own, not this content
+            cut = min(cut, t.left_edge.i - 1)
         elif _next_attribution(t):
             # "… said A, and three-quarters said B" / "…, while 4 in 10 want B": another
             # source's attribution, coordinated after a comma, is not this content
@@ -249,6 +252,17 @@ def _content_range(comp: Token, last: Token | None = None) -> tuple[int, int]:
     if not toks:
         return comp.idx, comp.idx + len(comp.text)
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _says_more(t: Token) -> bool:
+    """``t`` is a speech verb in a participle, relative or adverbial clause with its own
+    reported clause ("adding that …", "who said he would …")."""
+    return (
+        t.dep_ in {"advcl", "acl", "relcl"}
+        and t.pos_ == "VERB"
+        and cue_lexicon().get(t.lemma_.lower()) == "speech"
+        and any(c.dep_ == "ccomp" for c in t.children)
+    )
 
 
 def _next_attribution(t: Token) -> bool:
@@ -1241,6 +1255,11 @@ def _object_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
     if not parts or not any(p.dep_ in {"dobj", "prep"} for p in parts):
         return None
     first, last = doc[parts[0].left_edge.i], doc[parts[-1].right_edge.i]
+    for t in doc[first.i + 1 : last.i + 1]:
+        # "praised the engineers, who said …": their statement is not the object's content
+        if t.right_edge.i >= last.i and doc[t.left_edge.i - 1].text in _SET_OFF and _says_more(t):
+            last = doc[max(t.left_edge.i - 1, first.i)]
+            break
     while last.i > first.i and (last.is_punct or last.is_space):
         last = doc[last.i - 1]
     return first.idx, last.idx + len(last.text)
