@@ -89,3 +89,20 @@ def test_a_relative_clause_without_speech_stays_in_the_content() -> None:
         q is not None
         and q.content.text == "the bridge, which was built in 1900, would reopen in May"
     )
+
+
+def test_gerund_clause_is_what_is_backed() -> None:
+    q = by_cue("The governor supports raising the minimum wage to fifteen dollars.", "supports")
+    assert q is not None and q.content.text == "raising the minimum wage to fifteen dollars"
+
+
+def test_aspect_verb_gerund_is_no_content() -> None:
+    assert quotes("The governor continued campaigning in the north on Friday.") == []
+
+
+def test_aspect_verb_joins_the_cue() -> None:
+    q = by_cue(
+        "The union has continued to insist that the contract was broken.",
+        "has continued to insist",
+    )
+    assert q is not None and q.content.text == "that the contract was broken"

@@ -1602,6 +1602,10 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
     return out
 
 
+#: Verbs of aspect whose "to"-complement carries the cue: "continued to insist that …".
+_ASPECT_VERBS = frozenset("continue begin start keep resume stop cease".split())
+
+
 def _verb_cue(
     doc: Doc, index: _Index, tok: Token, used_verbs: set[int], lexicon: dict[str, str]
 ) -> Attribution | None:
@@ -1626,6 +1630,21 @@ def _verb_cue(
             adj_end = doc[comp.left_edge.i - 1]
             cue_range = (_cue_range(tok)[0], adj_end.idx + len(adj_end.text))
     confidence = 0.7 if cls == "speech" else 0.5
+    if comp is None and cls is not None and lemma not in _ASPECT_VERBS:
+        # "X said legalizing it could create jobs", "X supports raising the minimum wage":
+        # a gerund clause is what was said or backed
+        comp = next(
+            (
+                c
+                for c in tok.rights
+                if c.dep_ == "xcomp"
+                and c.tag_ == "VBG"
+                and not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            ),
+            None,
+        )
+        if comp is not None:
+            confidence = 0.5
     if comp is not None and cls is None:
         # any verb taking a "that"/"whether" clause from an animate subject reports a
         # statement or belief (PolNeAR's long tail: "X argued/insisted/feared that …")
@@ -1723,11 +1742,15 @@ def _verb_cue(
     if start >= end:
         return None
     content = (start, end)
+    cue = cue_range or _cue_range(tok)
+    head = tok.head
+    if tok.dep_ == "xcomp" and head.lemma_.lower() in _ASPECT_VERBS and head.i < tok.i:
+        cue = (min(cue[0], _cue_range(head)[0]), cue[1])  # "has continued to insist"
     return Attribution(
         kind=kind,
         content=content,
         parts=[content],
-        cue=cue_range or _cue_range(tok),
+        cue=cue,
         source=_source_range(subj),
         confidence=confidence,
         source_head=subj.i,
