@@ -106,3 +106,8 @@ def test_aspect_verb_joins_the_cue() -> None:
         "has continued to insist",
     )
     assert q is not None and q.content.text == "that the contract was broken"
+
+
+def test_point_to_names_the_evidence() -> None:
+    q = by_cue("The senator pointed to the falling crime rate in the capital.", "pointed to")
+    assert q is not None and q.content.text == "the falling crime rate in the capital"

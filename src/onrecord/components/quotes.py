@@ -1242,7 +1242,11 @@ def _object_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
     parts: list[Token] = []
     for child in verb.rights:
         if child.dep_ in {"dobj", "oprd", "xcomp", "ccomp"} or (
-            child.dep_ == "prep" and child.lower_ in _OBJECT_PREPS
+            child.dep_ == "prep"
+            and (
+                child.lower_ in _OBJECT_PREPS
+                or (verb.lemma_.lower() == "point" and child.lower_ in {"to", "at"})
+            )
         ):
             if parts and any(
                 t.text in {",", "—", "–", ";"}
@@ -1808,7 +1812,12 @@ def _clause_after_adjunct(verb: Token) -> Token | None:
     noun of the adjunct between the verb and the clause (as a relative clause, or with "that"
     as a pronoun); a clause with a subject of its own, closing the adjunct, is what was said."""
     doc = verb.doc
-    prep = next((c for c in verb.rights if c.dep_ == "prep" and c.i == verb.i + 1), None)
+    prep = None
+    for c in verb.rights:
+        if c.dep_ == "prep":
+            prep = c  # the last of the adjuncts right after the verb
+        elif c.dep_ not in {"advmod", "npadvmod", "prt"}:
+            break
     if prep is None:
         return None
     for t in prep.subtree:
