@@ -111,3 +111,8 @@ def test_aspect_verb_joins_the_cue() -> None:
 def test_point_to_names_the_evidence() -> None:
     q = by_cue("The senator pointed to the falling crime rate in the capital.", "pointed to")
     assert q is not None and q.content.text == "the falling crime rate in the capital"
+
+
+def test_stance_preposition_joins_the_cue() -> None:
+    q = by_cue("The senator argued against the new tax on fishing boats.", "argued against")
+    assert q is not None and q.content.text == "the new tax on fishing boats"

@@ -1679,6 +1679,17 @@ def _verb_cue(
         obj_range = _object_content(doc, tok)
         if obj_range is not None:
             confidence = 0.4
+            first = doc[index.token_after(obj_range[0])]
+            if (
+                first.dep_ == "prep"
+                and first.head.i == tok.i
+                and first.i == index_after(tok, _cue_range(tok)[1])
+                and first.i + 1 < len(doc)
+            ):
+                # "pointed to [the crime rate]", "talked about [the plan]": the preposition
+                # belongs to the cue, as the guidelines keep a verb's particle
+                cue_range = (_cue_range(tok)[0], first.idx + len(first.text))
+                obj_range = (doc[first.i + 1].idx, obj_range[1])
     if comp is None and obj_range is None and lemma in _INTENT_VERBS:
         comp = next(
             (
