@@ -116,3 +116,9 @@ def test_point_to_names_the_evidence() -> None:
 def test_stance_preposition_joins_the_cue() -> None:
     q = by_cue("The senator argued against the new tax on fishing boats.", "argued against")
     assert q is not None and q.content.text == "the new tax on fishing boats"
+
+
+def test_made_it_clear_that() -> None:
+    q = by_cue("The minister made it clear that she would not resign.", "made it clear")
+    assert q is not None and q.content.text == "that she would not resign"
+    assert quotes("The minister made the rules clear to everyone.") == []

@@ -1627,6 +1627,23 @@ def _verb_cue(
     # on it too; the reported clause is the one after the cue when there is one
     comp = next((c for c in clauses if c.i > tok.i), clauses[0] if clauses else None)
     cue_range: tuple[int, int] | None = None
+    clear = next((c for c in tok.rights if c.lower_ == "clear" and c.pos_ == "ADJ"), None)
+    if lemma == "make" and clear is not None:
+        # "X made (it) clear that …": a statement
+        comp = next(
+            (
+                c
+                for t in (tok, clear)
+                for c in t.rights
+                if c.i > clear.i and c.dep_ in {"ccomp", "advcl"}
+            ),
+            None,
+        )
+        if comp is None or not any(
+            m.dep_ == "mark" and m.lower_ in {"that", "whether", "if"} for m in comp.children
+        ):
+            return None
+        cue_range = (_cue_range(tok)[0], clear.idx + len(clear.text))
     if comp is None and cls is not None:
         comp = _clause_after_adjunct(tok)
         if comp is not None and doc[tok.i + 1].lower_ in {"in", "on"}:
