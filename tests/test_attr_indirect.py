@@ -122,3 +122,24 @@ def test_made_it_clear_that() -> None:
     q = by_cue("The minister made it clear that she would not resign.", "made it clear")
     assert q is not None and q.content.text == "that she would not resign"
     assert quotes("The minister made the rules clear to everyone.") == []
+
+
+def test_second_statement_coordinated_into_the_first() -> None:
+    found = quotes(
+        "The mayor says the old plan was too costly and says she has asked for a new one."
+    )
+    says = [q for q in found if q.cue and q.cue.text == "says"]
+    assert [q.content.text for q in says] == [
+        "the old plan was too costly",
+        "she has asked for a new one",
+    ]
+    assert all(q.source is not None and q.source.text == "The mayor" for q in says)
+
+
+def test_coordinated_verb_in_another_form_stays_in_the_content() -> None:
+    q = by_cue(
+        "Ms. Lind said the mayor called her twice and that she had her staff answer and tell "
+        "him she was away.",
+        "said",
+    )
+    assert q is not None and q.content.text.endswith("tell him she was away")

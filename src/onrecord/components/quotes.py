@@ -240,6 +240,11 @@ def _content_range(comp: Token, last: Token | None = None) -> tuple[int, int]:
         elif before.text in _SET_OFF and _says_more(t):
             # "…, adding that …" / "…, who said …": a statement of its own, not this content
             cut = min(cut, t.left_edge.i - 1)
+        elif _says_again(comp, t):
+            j = t.left_edge.i - 1
+            while j > first_i and (doc[j].dep_ == "cc" or doc[j].is_punct):
+                j -= 1
+            cut = min(cut, j + 1)
         elif _next_attribution(t):
             # "… said A, and three-quarters said B" / "…, while 4 in 10 want B": another
             # source's attribution, coordinated after a comma, is not this content
@@ -262,6 +267,25 @@ def _says_more(t: Token) -> bool:
         and t.pos_ == "VERB"
         and cue_lexicon().get(t.lemma_.lower()) == "speech"
         and any(c.dep_ == "ccomp" for c in t.children)
+    )
+
+
+def _says_again(comp: Token, t: Token) -> bool:
+    """ "He says the response was X and says he introduced Y": the parser may coordinate the
+    second cue verb with the reported clause; in the cue verb's own form, with a reported
+    clause of its own and no subject, it is the same speaker's next statement."""
+    cue = comp.head
+    return (
+        t.dep_ == "conj"
+        and cue.i != comp.i
+        and cue.i < comp.i
+        and t.tag_ == cue.tag_
+        and t.pos_ == "VERB"
+        and cue.lemma_.lower() in cue_lexicon()
+        and cue_lexicon().get(t.lemma_.lower()) == "speech"
+        and any(c.dep_ == "ccomp" for c in t.children)
+        and not any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+        and any(c.dep_ == "cc" for c in t.head.children)
     )
 
 
@@ -1721,6 +1745,9 @@ def _verb_cue(
     if obj_range is None and (comp is None or (cls is None and confidence != 0.45)):
         return None
     subj = _subject(tok, index.in_quote)
+    outer = tok.head.head if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" else None
+    if outer is not None and _says_again(tok.head, tok):
+        subj = _subject(outer, index.in_quote)  # "X says A was B and says C": X says C
     if subj is not None and subj.lower_ == "it" and tok.tag_ == "VBN" and cls is not None:
         # "it was reported that …", "it is believed that …": an attribution with no source
         return _sourceless(index, tok, comp)
