@@ -143,3 +143,11 @@ def test_coordinated_verb_in_another_form_stays_in_the_content() -> None:
         "said",
     )
     assert q is not None and q.content.text.endswith("tell him she was away")
+
+
+def test_sourceless_passive_frame_needs_a_reliable_frame() -> None:
+    # "released" as a passive without agent attributes content less than half the time
+    assert quotes("The new budget figures were released on Monday morning.") == []
+    # "expected to": most of the time an attribution with no source named
+    q = by_cue("The new tax is expected to raise two billion dollars.", "is expected")
+    assert q is not None and q.source is None

@@ -1363,6 +1363,8 @@ def _animate(subj: Token) -> bool:
 #: [to …]). Their reliability is counted on PolNeAR train by eval/cue_frames.py.
 _FRAME_MIN_SEEN = 3
 _FRAME_MIN_RELIABILITY = 0.4
+#: A frame with no source in its sentence (a passive without agent) must be surer.
+_SOURCELESS_MIN_RELIABILITY = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -1591,6 +1593,8 @@ def _learned_frame(doc: Doc, index: _Index, tok: Token) -> Attribution | None:
     if any(index.in_quote[t] >= 0 for t in toks):
         return None
     src = cand.source_tok
+    if src is None and rel < _SOURCELESS_MIN_RELIABILITY:
+        return None
     parts = [
         (max(a, cand.content[0]), min(b, cand.content[1]))
         for a, b in (cand.parts or [cand.content])
