@@ -151,3 +151,13 @@ def test_sourceless_passive_frame_needs_a_reliable_frame() -> None:
     # "expected to": most of the time an attribution with no source named
     q = by_cue("The new tax is expected to raise two billion dollars.", "is expected")
     assert q is not None and q.source is None
+
+
+def test_noun_is_that() -> None:
+    q = by_cue("The mayor's response was that the harbour had never been safer.", "response")
+    assert q is not None and q.content.text == "that the harbour had never been safer"
+    assert q.source is not None and q.source.text.startswith("The mayor")
+
+
+def test_noun_of_no_saying_is_that_is_no_attribution() -> None:
+    assert quotes("The problem is that the harbour had never been safer.") == []

@@ -1625,6 +1625,8 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
         att = None
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in _NOUN_CUES:
             att = _noun_cue(doc, index, tok)
+        if att is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in _COPULA_NOUNS:
+            att = _noun_is_that(doc, index, tok)
         elif tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB"):
             att = _verb_cue(doc, index, tok, used_verbs, lexicon)
         if att is None and tok.pos_ in {"VERB", "NOUN"}:
@@ -1636,6 +1638,50 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
 
 #: Verbs of aspect whose "to"-complement carries the cue: "continued to insist that …".
 _ASPECT_VERBS = frozenset("continue begin start keep resume stop cease".split())
+
+
+#: Nouns of saying and thinking that introduce their content with "is that":
+#: "Rubio's response was that …", "The concern within the agency is that …".
+_COPULA_NOUNS = _NOUN_CUES | frozenset(
+    "response concern view message argument point position complaint answer explanation "
+    "worry idea reasoning thinking case takeaway theory hope fear belief".split()
+)
+
+
+def _noun_is_that(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
+    """X's argument is that …: the "that"-clause after the copula is the content, the
+    possessor (if any) the source."""
+    be = noun.head
+    if noun.dep_ != "nsubj" or be.lemma_ != "be" or be.i < noun.i:
+        return None
+    clause = next(
+        (
+            c
+            for c in be.rights
+            if c.dep_ in {"ccomp", "attr", "advcl"}
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ),
+        None,
+    )
+    if clause is None or doc[clause.left_edge.i].lower_ != "that":
+        return None
+    toks = list(clause.subtree)
+    if any(index.in_quote[t.i] >= 0 for t in toks) or len(toks) < 4:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is not None and owner.lower_ in {"its", "it"}:
+        owner = None
+    start, end = _content_range(clause)
+    content = (start, _trim_end(index.text, start, end))
+    return Attribution(
+        kind="indirect",
+        content=content,
+        parts=[content],
+        cue=(noun.idx, noun.idx + len(noun.text)),
+        source=_subtree_range(owner) if owner is not None else None,
+        confidence=0.5 if owner is not None else 0.4,
+        source_head=owner.i if owner is not None else -1,
+    )
 
 
 def _verb_cue(
