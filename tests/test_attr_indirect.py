@@ -161,3 +161,13 @@ def test_noun_is_that() -> None:
 
 def test_noun_of_no_saying_is_that_is_no_attribution() -> None:
     assert quotes("The problem is that the harbour had never been safer.") == []
+
+
+def test_participle_takes_the_subject_up_the_chain_of_verbs() -> None:
+    q = by_cue(
+        "Senator Ruiz stuck to the budget at first but later turned tougher, eventually "
+        "saying the harbour plan would fail.",
+        "eventually saying",
+    )
+    assert q is not None and q.source is not None and q.source.text == "Senator Ruiz"
+    assert q.content.text == "the harbour plan would fail"

@@ -1958,6 +1958,17 @@ def _controller(verb: Token, in_quote: list[int]) -> Token | None:
         return None
     if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"} and verb.head.i < verb.i:
         return verb.head
+    # "X stuck to policy but turned tougher, eventually saying …": up the chain of verbs
+    node = verb
+    for _ in range(3):
+        if node.dep_ not in {"advcl", "conj", "xcomp"} or node.head.i == node.i:
+            return None
+        node = node.head
+        subj = next(
+            (c for c in node.children if c.dep_ in _SUBJECT_DEPS and in_quote[c.i] < 0), None
+        )
+        if subj is not None:
+            return subj if subj.lower_ not in {"it", "there", "which", "that"} else None
     return None
 
 
