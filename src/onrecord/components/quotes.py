@@ -271,6 +271,14 @@ def _content_range(comp: Token, last: Token | None = None) -> tuple[int, int]:
         before = doc[t.left_edge.i - 1]
         if t.dep_ in _TRAILING_DEPS and before.text in _SET_OFF:
             cut = min(cut, t.left_edge.i - 1)
+        elif before.text in _SET_OFF and _says_more(t):
+            # "…, adding that …" / "…, who said …": a statement of its own, not this content
+            cut = min(cut, t.left_edge.i - 1)
+        elif _says_again(comp, t):
+            j = t.left_edge.i - 1
+            while j > first_i and (doc[j].dep_ == "cc" or doc[j].is_punct):
+                j -= 1
+            cut = min(cut, j + 1)
         elif _next_attribution(t):
             # "… said A, and three-quarters said B" / "…, while 4 in 10 want B": another
             # source's attribution, coordinated after a comma, is not this content
@@ -283,6 +291,36 @@ def _content_range(comp: Token, last: Token | None = None) -> tuple[int, int]:
     if not toks:
         return comp.idx, comp.idx + len(comp.text)
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _says_more(t: Token) -> bool:
+    """``t`` is a speech verb in a participle, relative or adverbial clause with its own
+    reported clause ("adding that …", "who said he would …")."""
+    return (
+        t.dep_ in {"advcl", "acl", "relcl"}
+        and t.pos_ == "VERB"
+        and cue_lexicon().get(t.lemma_.lower()) == "speech"
+        and any(c.dep_ == "ccomp" for c in t.children)
+    )
+
+
+def _says_again(comp: Token, t: Token) -> bool:
+    """ "He says the response was X and says he introduced Y": the parser may coordinate the
+    second cue verb with the reported clause; in the cue verb's own form, with a reported
+    clause of its own and no subject, it is the same speaker's next statement."""
+    cue = comp.head
+    return (
+        t.dep_ == "conj"
+        and cue.i != comp.i
+        and cue.i < comp.i
+        and t.tag_ == cue.tag_
+        and t.pos_ == "VERB"
+        and cue.lemma_.lower() in cue_lexicon()
+        and cue_lexicon().get(t.lemma_.lower()) == "speech"
+        and any(c.dep_ == "ccomp" for c in t.children)
+        and not any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+        and any(c.dep_ == "cc" for c in t.head.children)
+    )
 
 
 def _next_attribution(t: Token) -> bool:
@@ -1638,7 +1676,11 @@ def _object_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
     parts: list[Token] = []
     for child in verb.rights:
         if child.dep_ in {"dobj", "oprd", "xcomp", "ccomp"} or (
-            child.dep_ == "prep" and child.lower_ in _OBJECT_PREPS
+            child.dep_ == "prep"
+            and (
+                child.lower_ in _OBJECT_PREPS
+                or (verb.lemma_.lower() == "point" and child.lower_ in {"to", "at"})
+            )
         ):
             if parts and any(
                 t.text in {",", "—", "–", ";"}
@@ -1651,6 +1693,11 @@ def _object_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
     if not parts or not any(p.dep_ in {"dobj", "prep"} for p in parts):
         return None
     first, last = doc[parts[0].left_edge.i], doc[parts[-1].right_edge.i]
+    for t in doc[first.i + 1 : last.i + 1]:
+        # "praised the engineers, who said …": their statement is not the object's content
+        if t.right_edge.i >= last.i and doc[t.left_edge.i - 1].text in _SET_OFF and _says_more(t):
+            last = doc[max(t.left_edge.i - 1, first.i)]
+            break
     while last.i > first.i and (last.is_punct or last.is_space):
         last = doc[last.i - 1]
     return first.idx, last.idx + len(last.text)
@@ -1726,6 +1773,8 @@ def _animate(subj: Token) -> bool:
 #: [to …]). Their reliability is counted on PolNeAR train by eval/cue_frames.py.
 _FRAME_MIN_SEEN = 3
 _FRAME_MIN_RELIABILITY = 0.4
+#: A frame with no source in its sentence (a passive without agent) must be surer.
+_SOURCELESS_MIN_RELIABILITY = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -1956,6 +2005,8 @@ def _learned_frame(doc: Doc, index: _Index, tok: Token) -> Attribution | None:
     if any(index.in_quote[t] >= 0 for t in toks):
         return None
     src = cand.source_tok
+    if src is None and rel < _SOURCELESS_MIN_RELIABILITY:
+        return None
     parts = [
         (max(a, cand.content[0]), min(b, cand.content[1]))
         for a, b in (cand.parts or [cand.content])
@@ -1986,6 +2037,8 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
         att = None
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in _NOUN_CUES:
             att = _noun_cue(doc, index, tok)
+        if att is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in _COPULA_NOUNS:
+            att = _noun_is_that(doc, index, tok)
         elif tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB"):
             att = _verb_cue(doc, index, tok, used_verbs, lexicon)
         if att is None and tok.pos_ in {"VERB", "NOUN"}:
@@ -1993,6 +2046,54 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
         if att is not None:
             out.append(att)
     return out
+
+
+#: Verbs of aspect whose "to"-complement carries the cue: "continued to insist that …".
+_ASPECT_VERBS = frozenset("continue begin start keep resume stop cease".split())
+
+
+#: Nouns of saying and thinking that introduce their content with "is that":
+#: "Rubio's response was that …", "The concern within the agency is that …".
+_COPULA_NOUNS = _NOUN_CUES | frozenset(
+    "response concern view message argument point position complaint answer explanation "
+    "worry idea reasoning thinking case takeaway theory hope fear belief".split()
+)
+
+
+def _noun_is_that(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
+    """X's argument is that …: the "that"-clause after the copula is the content, the
+    possessor (if any) the source."""
+    be = noun.head
+    if noun.dep_ != "nsubj" or be.lemma_ != "be" or be.i < noun.i:
+        return None
+    clause = next(
+        (
+            c
+            for c in be.rights
+            if c.dep_ in {"ccomp", "attr", "advcl"}
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ),
+        None,
+    )
+    if clause is None or doc[clause.left_edge.i].lower_ != "that":
+        return None
+    toks = list(clause.subtree)
+    if any(index.in_quote[t.i] >= 0 for t in toks) or len(toks) < 4:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is not None and owner.lower_ in {"its", "it"}:
+        owner = None
+    start, end = _content_range(clause)
+    content = (start, _trim_end(index.text, start, end))
+    return Attribution(
+        kind="indirect",
+        content=content,
+        parts=[content],
+        cue=(noun.idx, noun.idx + len(noun.text)),
+        source=_subtree_range(owner) if owner is not None else None,
+        confidence=0.5 if owner is not None else 0.4,
+        source_head=owner.i if owner is not None else -1,
+    )
 
 
 def _verb_cue(
@@ -2004,10 +2105,53 @@ def _verb_cue(
     clauses = [c for c in tok.children if c.dep_ in _CLAUSE_DEPS]
     if tok.dep_ == "parataxis" and not clauses and cls is not None:
         return _parenthetical(doc, index, tok)
+    if tok.dep_ == "advcl" and not clauses and cls == "speech":
+        att = _as_aside(doc, index, tok)
+        if att is not None:
+            return att
     # "Few would admit this, but X says he …": the parser may hang the clause before the cue
     # on it too; the reported clause is the one after the cue when there is one
     comp = next((c for c in clauses if c.i > tok.i), clauses[0] if clauses else None)
+    cue_range: tuple[int, int] | None = None
+    clear = next((c for c in tok.rights if c.lower_ == "clear" and c.pos_ == "ADJ"), None)
+    if lemma == "make" and clear is not None:
+        # "X made (it) clear that …": a statement
+        comp = next(
+            (
+                c
+                for t in (tok, clear)
+                for c in t.rights
+                if c.i > clear.i and c.dep_ in {"ccomp", "advcl"}
+            ),
+            None,
+        )
+        if comp is None or not any(
+            m.dep_ == "mark" and m.lower_ in {"that", "whether", "if"} for m in comp.children
+        ):
+            return None
+        cue_range = (_cue_range(tok)[0], clear.idx + len(clear.text))
+    if comp is None and cls is not None:
+        comp = _clause_after_adjunct(tok)
+        if comp is not None and doc[tok.i + 1].lower_ in {"in", "on"}:
+            # the adjunct names where it was said: the cue keeps it ("alleged in the suit")
+            adj_end = doc[comp.left_edge.i - 1]
+            cue_range = (_cue_range(tok)[0], adj_end.idx + len(adj_end.text))
     confidence = 0.7 if cls == "speech" else 0.5
+    if comp is None and cls is not None and lemma not in _ASPECT_VERBS:
+        # "X said legalizing it could create jobs", "X supports raising the minimum wage":
+        # a gerund clause is what was said or backed
+        comp = next(
+            (
+                c
+                for c in tok.rights
+                if c.dep_ == "xcomp"
+                and c.tag_ == "VBG"
+                and not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            ),
+            None,
+        )
+        if comp is not None:
+            confidence = 0.5
     if comp is not None and cls is None:
         # any verb taking a "that"/"whether" clause from an animate subject reports a
         # statement or belief (PolNeAR's long tail: "X argued/insisted/feared that …")
@@ -2017,7 +2161,6 @@ def _verb_cue(
             return None
         confidence = 0.45
     obj_range: tuple[int, int] | None = None
-    cue_range: tuple[int, int] | None = None
     if comp is None and lemma == "be":
         # "X is confident that …", "X was critical of …": a stance held by X
         adj = next((c for c in tok.children if c.dep_ == "acomp" and c.pos_ == "ADJ"), None)
@@ -2039,6 +2182,17 @@ def _verb_cue(
         obj_range = _object_content(doc, tok)
         if obj_range is not None:
             confidence = 0.4
+            first = doc[index.token_after(obj_range[0])]
+            if (
+                first.dep_ == "prep"
+                and first.head.i == tok.i
+                and first.i == index_after(tok, _cue_range(tok)[1])
+                and first.i + 1 < len(doc)
+            ):
+                # "pointed to [the crime rate]", "talked about [the plan]": the preposition
+                # belongs to the cue, as the guidelines keep a verb's particle
+                cue_range = (_cue_range(tok)[0], first.idx + len(first.text))
+                obj_range = (doc[first.i + 1].idx, obj_range[1])
     if comp is None and obj_range is None and lemma in _INTENT_VERBS:
         comp = next(
             (
@@ -2053,12 +2207,27 @@ def _verb_cue(
     if obj_range is None and (comp is None or (cls is None and confidence != 0.45)):
         return None
     subj = _subject(tok, index.in_quote)
+    outer = tok.head.head if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" else None
+    if outer is not None and _says_again(tok.head, tok):
+        subj = _subject(outer, index.in_quote)  # "X says A was B and says C": X says C
     if subj is not None and subj.lower_ == "it" and tok.tag_ == "VBN" and cls is not None:
         # "it was reported that …", "it is believed that …": an attribution with no source
         return _sourceless(index, tok, comp)
-    if subj is None or subj.lower_ in {"it", "there"}:
+    if subj is None:
+        subj = _controller(tok, index.in_quote)
+        if subj is None and comp is not None:
+            return _unspoken_source(index, tok, comp, cls)
+    if subj is None or subj.lower_ == "there":
         return None
-    if confidence < 0.5 and not _animate(subj):
+    if subj.lower_ == "it" and not (
+        subj.head.i == tok.i
+        and tok.tag_ != "VBN"
+        and (cls == "speech" and comp is not None or _reports_object(tok, obj_range, cls))
+    ):
+        # "It said current officials concealed …": a body named before, reporting; "it" is
+        # expletive elsewhere ("it seems that …", "it's fair to say …")
+        return None
+    if confidence < 0.5 and not _animate(subj) and not _reports_object(tok, obj_range, cls):
         return None  # the open-ended rules need a subject that can hold a view
     if obj_range is not None:
         comp_toks = [
@@ -2094,15 +2263,138 @@ def _verb_cue(
     if start >= end:
         return None
     content = (start, end)
+    cue = cue_range or _cue_range(tok)
+    head = tok.head
+    if tok.dep_ == "xcomp" and head.lemma_.lower() in _ASPECT_VERBS and head.i < tok.i:
+        cue = (min(cue[0], _cue_range(head)[0]), cue[1])  # "has continued to insist"
     return Attribution(
         kind=kind,
         content=content,
         parts=[content],
-        cue=cue_range or _cue_range(tok),
+        cue=cue,
         source=_source_range(subj),
         confidence=confidence,
         source_head=subj.i,
     )
+
+
+def _as_aside(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
+    """As The Atlantic noted, trust is collapsing … / …, as X reported. / As reported by X, …:
+    an "as"-clause with a speech verb attributes the clause it is set off from."""
+    mark = next((c for c in verb.children if c.dep_ == "mark"), None)
+    if mark is None or mark.lower_ != "as" or mark.i != verb.left_edge.i:
+        return None
+    subj = _subject(verb, index.in_quote)
+    if subj is not None and (subj.head.i != verb.i or subj.i > verb.i):
+        subj = None  # borrowed from the host clause: that is not who reported it
+    if subj is None:
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    if subj is None or subj.lower_ in {"it", "there", "we", "you"}:
+        return None
+    host = verb.head
+    aside = list(verb.subtree)
+    a_first, a_last = aside[0].i, aside[-1].i
+    sent = verb.sent
+    h_first, h_last = max(host.left_edge.i, sent.start), min(host.right_edge.i, sent.end - 1)
+    line_start = index.text.rfind("\n", 0, verb.idx) + 1
+    line_end = _paragraph_end(index.text, verb.idx)
+    before = [t for t in doc[h_first:a_first] if not t.is_space and t.idx >= line_start]
+    after = [t for t in doc[a_last + 1 : h_last + 1] if not t.is_space and t.idx < line_end]
+    # the aside is set off by a comma from the side its content lies on
+    if after and after[0].text not in _SET_OFF:
+        after = []
+    if before and before[-1].text not in _SET_OFF:
+        before = []
+    before, after = _trim_punct(before), _trim_punct(after)
+    toks = after or before
+    if not toks or any(index.in_quote[t.i] >= 0 for t in toks):
+        return None
+    if len([t for t in toks if not t.is_punct]) < 4:
+        return None
+    content = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+    return Attribution(
+        kind="indirect",
+        content=content,
+        parts=[content],
+        cue=_cue_range(verb),
+        source=_source_range(subj),
+        confidence=0.6,
+        source_head=subj.i,
+    )
+
+
+def _clause_after_adjunct(verb: Token) -> Token | None:
+    """X said in a statement that …: the parser may hang the reported "that"-clause on the
+    noun of the adjunct between the verb and the clause (as a relative clause, or with "that"
+    as a pronoun); a clause with a subject of its own, closing the adjunct, is what was said."""
+    doc = verb.doc
+    prep = None
+    for c in verb.rights:
+        if c.dep_ == "prep":
+            prep = c  # the last of the adjuncts right after the verb
+        elif c.dep_ not in {"advmod", "npadvmod", "prt"}:
+            break
+    if prep is None:
+        return None
+    for t in prep.subtree:
+        if t.dep_ not in {"acl", "relcl", "ccomp"} or t.pos_ not in {"VERB", "AUX"}:
+            continue
+        first = doc[t.left_edge.i]
+        if first.lower_ != "that" or first.i <= prep.i + 1 or t.right_edge.i < prep.right_edge.i:
+            continue
+        if any(c.dep_ in _SUBJECT_DEPS and c.i != first.i for c in t.children):
+            return t
+    return None
+
+
+def _reports_object(verb: Token, obj_range: tuple[int, int] | None, cls: str | None) -> bool:
+    """A cue verb heading its sentence with a whole noun phrase as its object: a poll, a
+    study or an article reports too ("A recent survey found 90 percent support for …")."""
+    return (
+        cls is not None
+        and obj_range is not None
+        and verb.dep_ in {"ROOT", "advcl"}
+        and len(verb.doc.text[obj_range[0] : obj_range[1]].split()) >= 3
+    )
+
+
+def _controller(verb: Token, in_quote: list[int]) -> Token | None:
+    """Who says it when the cue verb has no subject of its own: the subject of the verb a
+    gerund hangs on ("after saying that …", "by arguing that …"), or the noun a participle
+    describes ("a fundraising email saying that …", "a poll found last week that …")."""
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        host = verb.head.head
+        if host.pos_ in {"VERB", "AUX"}:
+            return _subject(host, in_quote)
+        return None
+    if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"} and verb.head.i < verb.i:
+        return verb.head
+    # "X stuck to policy but turned tougher, eventually saying …": up the chain of verbs
+    node = verb
+    for _ in range(3):
+        if node.dep_ not in {"advcl", "conj", "xcomp"} or node.head.i == node.i:
+            return None
+        node = node.head
+        subj = next(
+            (c for c in node.children if c.dep_ in _SUBJECT_DEPS and in_quote[c.i] < 0), None
+        )
+        if subj is not None:
+            return subj if subj.lower_ not in {"it", "there", "which", "that"} else None
+    return None
+
+
+def _unspoken_source(
+    index: _Index, verb: Token, comp: Token, cls: str | None
+) -> Attribution | None:
+    """A speech verb reporting a "that"-clause with no source in its sentence."""
+    if cls != "speech" or not any(
+        c.dep_ == "mark" and c.lower_ in {"that", "whether"} for c in comp.children
+    ):
+        return None
+    if sum(1 for t in comp.subtree if not t.is_punct) < 4:
+        return None
+    return _sourceless(index, verb, comp)
 
 
 def _parenthetical(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
