@@ -391,7 +391,7 @@ def format_report(
         "after 3 warm-up requests (`first`: the first of them; the server remembers "
         "outlets, speaker lists, figures and corpus entities while the corpus is unchanged). "
         "The load starts once the server's own warm-up (docs/WEB.md: every outlet's "
-        "speakers, the home and outlets pages, the corpus entities, the figures of the "
+        "speaker counts, the home and outlets pages, the corpus entities, the figures of the "
         "suggested terms and of the corpus's commonest measures, worked out in a "
         "background thread after start-up) "
         + (
