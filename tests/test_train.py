@@ -4,7 +4,10 @@ the reader and its warnings, BIO conversion, a tiny seeded training run, the CLI
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -242,18 +245,55 @@ def test_hybrid_adds_model_attributions_only_where_the_rules_found_nothing() -> 
     assert doc[added.source_head].text == "officials"
 
 
-def test_hybrid_component_runs_after_the_rules(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tiny") / "model"
+    train_attribution(TINY, path, settings=TrainSettings(max_epochs=1))
+    return path
+
+
+def test_hybrid_component_runs_after_the_rules(tiny_model: Path) -> None:
     import spacy
 
     from onrecord import components  # noqa: F401  (registers onrecord_quotes)
     from onrecord.settings import get_settings
     from onrecord.train import hybrid  # noqa: F401  (registers the factory)
 
-    train_attribution(TINY, tmp_path / "m", settings=TrainSettings(max_epochs=1))
     nlp = spacy.load(get_settings().spacy_model)
     nlp.add_pipe("onrecord_quotes")
-    nlp.add_pipe("onrecord_attribution_model", config={"path": str(tmp_path / "m")})
+    nlp.add_pipe("onrecord_attribution_model", config={"path": str(tiny_model)})
     text = (TINY / "flu.txt").read_text(encoding="utf-8")
     doc = nlp(text)
     for a in doc._.onrecord_quotes:
         assert 0 <= a.content[0] < a.content[1] <= len(text)
+
+
+def test_analyze_uses_the_model_named_by_the_environment(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from onrecord.nlp import get_nlp
+
+    monkeypatch.setenv("ONRECORD_ATTRIBUTION_MODEL", str(tiny_model))
+    assert "onrecord_attribution_model" in get_nlp().pipe_names
+    result = runner.invoke(app, ["analyze", str(TINY / "flu.txt")])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["quotes"]
+    monkeypatch.delenv("ONRECORD_ATTRIBUTION_MODEL")
+    assert "onrecord_attribution_model" not in get_nlp().pipe_names
+
+
+def test_analyze_with_a_bad_model_directory_is_one_line(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("onrecord")
+    proc = subprocess.run(
+        [str(exe), "analyze", str(TINY / "flu.txt")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "ONRECORD_ATTRIBUTION_MODEL": str(tmp_path)},
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == (
+        f"onrecord: error: {tmp_path}: not an attribution model directory "
+        "(no onrecord-model.json); train one with `onrecord train attribution`"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,11 @@ __all__ = ["get_nlp", "get_base_nlp", "ONRECORD_PIPES"]
 ONRECORD_PIPES = ("onrecord_quotes", "onrecord_framing")
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, bool], Language] = {}
+_cache: dict[tuple[str, bool, str], Language] = {}
+
+#: A trained attribution model directory (docs/TRAINING.md); its component runs after the
+#: rules' and adds what they missed. Unset: the rules alone.
+ATTRIBUTION_MODEL_ENV = "ONRECORD_ATTRIBUTION_MODEL"
 
 
 def _load(model: str) -> Language:
@@ -43,7 +48,8 @@ def get_nlp(model: str | None = None) -> Language:
 
 
 def _get(model: str, *, with_components: bool) -> Language:
-    key = (model, with_components)
+    attribution_model = os.environ.get(ATTRIBUTION_MODEL_ENV, "") if with_components else ""
+    key = (model, with_components, attribution_model)
     with _lock:
         nlp = _cache.get(key)
         if nlp is None:
@@ -55,5 +61,13 @@ def _get(model: str, *, with_components: bool) -> Language:
                 for name in ONRECORD_PIPES:
                     if name not in nlp.pipe_names:
                         nlp.add_pipe(name, last=True)
+                if attribution_model:
+                    from .train import hybrid  # noqa: F401  (registers the component)
+
+                    nlp.add_pipe(
+                        "onrecord_attribution_model",
+                        after="onrecord_quotes",
+                        config={"path": attribution_model},
+                    )
             _cache[key] = nlp
         return nlp
