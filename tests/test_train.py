@@ -164,6 +164,15 @@ def test_tiny_training_is_seeded_resumable_and_loadable(tmp_path: Path) -> None:
         )
     resumed = train_attribution(TINY, tmp_path / "c", dev_dir=TINY, settings=settings)
     assert resumed.resumed_from == 1 and resumed.epochs == 2
+    # going on with fewer epochs than were done only writes the model directory
+    with pytest.raises(Stop):
+        train_attribution(
+            TINY, tmp_path / "d", dev_dir=TINY, settings=settings, progress=stop_in_epoch_2
+        )
+    short = TrainSettings(max_epochs=1, patience=5)
+    finished = train_attribution(TINY, tmp_path / "d", dev_dir=TINY, settings=short)
+    assert finished.resumed_from == 1 and finished.epochs == 1
+    assert (tmp_path / "d" / "onrecord-model.json").is_file()
 
     model = AttributionModel.load(tmp_path / "a")
     from onrecord.nlp import get_base_nlp

@@ -13,7 +13,9 @@ A model directory holds:
 
 Training is seeded (one seed fixes the initial weights, the shuffle and the dropout of
 every epoch) and resumable: each finished epoch is checkpointed under ``MODEL_DIR/.work``
-and a new run with the same data and settings goes on after the last finished epoch. The
+and a new run with the same data and settings goes on after the last finished epoch (also
+with another ``max_epochs`` or ``patience``; with ``max_epochs`` at or below the epochs done,
+it only writes the model directory from the checkpoint). The
 optimizer's moment estimates are not checkpointed, so a resumed run is close to, not
 bit-identical with, an uninterrupted one. The parsed corpora are cached there too.
 """
@@ -272,8 +274,10 @@ def train_attribution(
             dev_corpus, base_nlp, work / f"dev-{dev_key}.spacy", "parse dev", progress
         )
 
+    # max_epochs and patience only say when to stop: a stopped run may go on with others
+    what = {k: v for k, v in asdict(settings).items() if k not in ("max_epochs", "patience")}
     run_key = hashlib.sha256(
-        json.dumps([train_key, dev_key, asdict(settings), __version__]).encode()
+        json.dumps([train_key, dev_key, what, __version__]).encode()
     ).hexdigest()[:16]
     state_path = work / "state.json"
     last_dir = work / "last"
@@ -303,7 +307,7 @@ def train_attribution(
         nlp.initialize(lambda: train_examples[:100], sgd=optimizer)
 
     roles_dir = model_dir / "roles"
-    patience_left = settings.patience
+    patience_left = settings.patience - (resumed_from - int(state["best_epoch"]))
     for epoch in range(resumed_from + 1, settings.max_epochs + 1):
         fix_random_seed(settings.seed * 1000 + epoch)
         order = list(range(len(train_examples)))
