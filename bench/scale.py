@@ -25,8 +25,10 @@ descendants (pool workers; Ray's GCS, raylet and workers), and the **CPU time** 
 the measured process's own (exact, ``time.process_time``), the N busiest descendants (the
 pool workers or Ray's actors) and the rest (fork server; Ray's own processes). The machine
 is shared with other jobs, so wall-clock rates drift with their load (the 1-minute load
-average is kept at the start and end of each measurement); CPU seconds per document do
-not, and ``CPUs busy`` (CPU seconds / wall seconds) says how much of the machine a run got.
+average is kept at the start and end of each measurement); CPU seconds per document drift
+less (they still grow, by up to a quarter here, when other processes share the cores and
+caches), and ``CPUs busy`` (CPU seconds / wall seconds) says how much of the machine a
+run got.
 
 A run of ``--small`` documents per engine and worker count gives the fixed cost (start-up)
 and, with the big run, the marginal rate: ``seconds = fixed + docs / rate``. From these
@@ -275,9 +277,7 @@ def _ms(seconds: float, docs: int) -> str:
     return f"{1000 * seconds / docs:.1f}" if docs else "-"
 
 
-def format_report(
-    results: dict[str, Measure], *, small: int, shard_size: int, capacity: float | None = None
-) -> str:
+def format_report(results: dict[str, Measure], *, small: int, shard_size: int) -> str:
     sizes = sorted({m.docs for m in results.values() if m.docs != small})
     workers = sorted({m.workers for m in results.values()})
     loads = [x for m in results.values() for x in (m.load_start, m.load_end) if x]
@@ -290,7 +290,8 @@ def format_report(
         f"Machine: nproc {os.cpu_count()}, python {platform.python_version()}, "
         f"{platform.platform()}; shared with other jobs during the run ({load} over the "
         "measurements), so wall-clock rates are low and drift with the other jobs; CPU "
-        "time per document does not (sampled from /proc, see `bench/scale.py`). Both "
+        "time per document (sampled from /proc, see `bench/scale.py`) drifts less, but it "
+        "too grows when other processes share the cores (docs/SCALE.md). Both "
         "engines do the same work: read, analyse, serialise each record to JSON (Ray also "
         "writes Parquet shards); neither stores.",
         "",
@@ -364,31 +365,15 @@ def format_report(
                 f"**{two.rate / one.rate:.2f}×** wall-clock"
             )
             if one.cpu and two.cpu:
-                ceiling = [f"on 2 free CPUs {2 * one.cpu / two.cpu:.2f}×"]
-                if capacity:
-                    ceiling.append(
-                        f"on this VM's parallel capacity of {capacity:.2f} CPUs "
-                        f"{capacity * one.cpu / two.cpu:.2f}×"
-                    )
                 line += (
                     f" = CPUs busy {one.busy:.2f} → {two.busy:.2f} ({two.busy / one.busy:.2f}×) "
                     f"× CPU time per document {one.cpu_ms_per_doc:.1f} → "
-                    f"{two.cpu_ms_per_doc:.1f} ms ({one.cpu / two.cpu:.2f}×); with the CPU time "
-                    f"measured here the ceiling is {' and '.join(ceiling)}"
+                    f"{two.cpu_ms_per_doc:.1f} ms ({one.cpu / two.cpu:.2f}×); on 2 free CPUs "
+                    f"and at this CPU time per document: {2 * one.cpu / two.cpu:.2f}× (CPU time "
+                    "per document includes what the other processes on the same cores cost "
+                    "each one: see docs/SCALE.md)"
                 )
             lines.append(line)
-    per_core = [
-        m.rate / m.workers
-        for m in results.values()
-        if m.docs != small and m.engine == "ray" and m.docs == max(sizes, default=0)
-    ]
-    if per_core:
-        best = max(per_core)
-        lines.append(
-            f"- sizing: {best:.2f} docs/s per Ray worker (one CPU each) here, on articles of "
-            f"~{_mean_chars(results):,.0f} characters: one million such articles take "
-            f"~{1e6 / best / 3600:,.0f} CPU-hours (see docs/SCALE.md)"
-        )
     cpu_rates = [
         1000 / m.cpu_ms_per_doc
         for m in results.values()
@@ -397,7 +382,8 @@ def format_report(
     if cpu_rates:
         lines.append(
             f"- sizing by CPU time: {min(cpu_rates):.1f}–{max(cpu_rates):.1f} documents per "
-            f"CPU-second over the runs of {max(sizes):,} documents (all processes counted): one "
+            f"CPU-second over the runs of {max(sizes):,} documents (all processes counted; "
+            f"articles of ~{_mean_chars(results):,.0f} characters): one "
             f"million such articles take ~{1e6 / max(cpu_rates) / 3600:,.0f}–"
             f"{1e6 / min(cpu_rates) / 3600:,.0f} CPU-hours on free CPUs"
         )
@@ -483,12 +469,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--report-only", action="store_true", help="report the stored measurements only"
     )
     parser.add_argument("--no-write-docs", action="store_true")
-    parser.add_argument(
-        "--capacity",
-        type=float,
-        default=None,
-        help="the machine's parallel capacity in CPUs (from make bench), for the scaling ceiling",
-    )
     args = parser.parse_args(argv)
 
     results = {} if args.fresh else load_results(args.results)
@@ -509,9 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         file=sys.stderr,
                         flush=True,
                     )
-    report = format_report(
-        results, small=args.small, shard_size=args.shard_size, capacity=args.capacity
-    )
+    report = format_report(results, small=args.small, shard_size=args.shard_size)
     print(report)
     if not args.no_write_docs:
         write_docs(report)

@@ -59,12 +59,12 @@ def test_report_splits_scaling_into_cpus_busy_and_cpu_per_document() -> None:
             _m("ray", 1000, 2, 70.0, 118.0),
         ]
     }
-    report = format_report(results, small=16, shard_size=64, capacity=1.8)
+    report = format_report(results, small=16, shard_size=64)
     assert "| 1,000 | pool | 2 | 55.0 | 18.18 |" in report
     assert "**104.0**" in report  # total CPU ms per document
     assert "scaling 1 → 2 workers, pool, 1,000 documents: **1.82×** wall-clock" in report
     assert "CPUs busy 1.00 → 1.89" in report
-    assert "on 2 free CPUs 1.92×" in report and "1.80 CPUs 1.73×" in report
+    assert "on 2 free CPUs and at this CPU time per document: 1.92×" in report
     assert "Ray takes **1.27×** the pool's time" in report
     assert "**1.13×** its CPU time" in report
     assert "1-minute load average 1.0–2.0" in report
