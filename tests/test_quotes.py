@@ -300,3 +300,39 @@ def test_headline_name_tagged_as_noun_still_heads_a_colon_line() -> None:
     found = [q for q in quotes(text) if q.cue and q.cue.text == ":"]
     assert found and found[0].source and found[0].source.text == "Sanders"
     assert found[0].content.text == "Clinton Email Story Has Moved"
+
+
+def test_naming_verb_attributes_the_name_given() -> None:
+    text = "The army called the operation in Jenin a counter-terrorism raid."
+    q = next(q for q in quotes(text) if q.cue and q.cue.text == "called")
+    assert q.content.text == "the operation in Jenin a counter-terrorism raid"
+    assert speaker(q) == "The army" or (q.source and q.source.text == "The army")
+
+
+def test_semicolon_keeps_each_sides_naming_apart() -> None:
+    text = "Moscow calls the war a special operation; Kyiv calls it an unprovoked invasion."
+    found = {q.source.text: q.content.text for q in quotes(text) if q.source}
+    assert found == {"Moscow": "the war a special operation", "Kyiv": "it an unprovoked invasion"}
+
+
+def test_quoted_as_saying_goes_to_the_one_quoted() -> None:
+    text = "Reuters quoted a senior official as saying that talks had stalled."
+    inner = next(q for q in quotes(text) if q.content.text == "that talks had stalled")
+    assert inner.source and inner.source.text == "a senior official"
+    assert inner.nested_in is not None
+
+
+def test_claim_with_a_quoted_word_is_the_possessors_nested_quote() -> None:
+    text = "Tamir said Haddad’s claim of a “massacre” was propaganda."
+    found = quotes(text)
+    inner = next(q for q in found if q.cue and q.cue.text == "claim")
+    assert speaker(inner) == "Haddad" and "massacre" in inner.content.text
+    assert inner.nested_in == next(q.id for q in found if q.cue and q.cue.text == "said")
+
+
+def test_gendered_pronoun_resolves_a_name_the_tagger_missed_but_not_a_country() -> None:
+    q = only("Ilves spoke to reporters in Ossen. “The raid came at night,” she said.")
+    assert speaker(q) == "Ilves"
+    text = "Israel said it would respond. “We will act,” he said."
+    q = next(q for q in quotes(text) if q.kind == "direct")
+    assert speaker(q) != "Israel"

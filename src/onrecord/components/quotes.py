@@ -1713,7 +1713,16 @@ _NOUN_CUES = frozenset(
 
 def _noun_cue(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
     """X's claim that … / the ministry's warning that …: the possessor said it."""
-    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    owner = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ == "poss"
+            # "Orlov’s claim" parsed with the possessor as a subject of the noun
+            or (c.dep_ == "nsubj" and any(k.dep_ == "case" for k in c.children))
+        ),
+        None,
+    )
     clause = next(
         (
             c
@@ -1723,15 +1732,35 @@ def _noun_cue(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
         ),
         None,
     )
+    if clause is None:
+        # "Haddad’s claim of a “massacre”": the quoted word claimed is the owner's
+        clause = next(
+            (
+                p
+                for c in noun.rights
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for p in c.children
+                if p.dep_ == "pobj" and any(index.in_quote[t.i] >= 0 for t in p.subtree)
+            ),
+            None,
+        )
     if owner is None or clause is None or owner.lower_ in {"its", "it"}:
         return None
     toks = list(clause.subtree)
-    if any(index.in_quote[t.i] >= 0 for t in toks) or len(toks) < 4:
+    if len(toks) < 4 and not (clause.dep_ == "pobj" and len(toks) >= 2):
+        return None
+    # a quoted fragment in the claim ("Orlov's claim that Russia was “liberating” Donbas") is
+    # the possessor's word: a mixed quote; a whole quoted sentence is left to the quote rules
+    words = [t for t in toks if not t.is_punct]
+    quoted = [t for t in words if index.in_quote[t.i] >= 0]
+    if quoted and (len(quoted) > 6 or clause.dep_ != "pobj" and len(quoted) * 2 > len(words)):
         return None
     start, end = _content_range(clause)
     content = (start, _trim_end(index.text, start, end))
+    while quoted and content[1] < len(index.text) and index.text[content[1]] in QUOTE_CHARS:
+        content = (content[0], content[1] + 1)
     return Attribution(
-        kind="indirect",
+        kind="mixed" if quoted else "indirect",
         content=content,
         parts=[content],
         cue=(noun.idx, noun.idx + len(noun.text)),
@@ -2096,6 +2125,63 @@ def _noun_is_that(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
     )
 
 
+def _quoted_as(verb: Token) -> Token | None:
+    """The one quoted in "X quoted/cited Y as saying …": Y (the verb is "saying")."""
+    prep = verb.head
+    if verb.dep_ != "pcomp" or prep.lower_ != "as" or prep.dep_ != "prep":
+        return None
+    if prep.head.lemma_.lower() not in {"quote", "cite"}:
+        return None
+    return next((c for c in prep.head.children if c.dep_ == "dobj" and c.i < prep.i), None)
+
+
+def _fronted_clause(dep: Token, verb: Token) -> bool:
+    """A dependent before the cue that is a clause (it holds a verb) and ends at a comma just
+    before the cue's subject: "<clause>, the agency reported"."""
+    last = dep.right_edge
+    return (
+        last.i + 1 < verb.i
+        and verb.doc[last.i + 1].text == ","
+        and any(t.pos_ == "VERB" for t in dep.subtree)
+        and any(c.dep_ in _SUBJECT_DEPS and c.i > last.i for c in verb.children)
+    )
+
+
+def _semicolon_between(clause: Token, verb: Token) -> bool:
+    doc = verb.doc
+    return any(t.text == ";" for t in doc[clause.right_edge.i + 1 : verb.i])
+
+
+#: Verbs that name what they refer to: "X called the operation a raid", "Y labelled them
+#: terrorists". The naming (object and what it is called) is what X says.
+_NAMING_VERBS = frozenset({"call", "label", "brand", "dub", "term"})
+
+
+def _naming(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
+    """X called Y Z: content "Y Z" (PolNeAR annotates "called him divisive" so)."""
+    obj = next((c for c in verb.rights if c.dep_ == "dobj"), None)
+    name = next((c for c in verb.rights if c.dep_ == "oprd"), None)
+    subj = _subject(verb, index.in_quote)
+    if obj is None or name is None or subj is None or name.i < obj.i:
+        return None
+    if subj.lower_ in {"it", "there"} or subj.dep_ == "nsubjpass":
+        return None
+    first, last = obj.left_edge, name.right_edge
+    toks = list(doc[first.i : last.i + 1])
+    if any(index.in_quote[t.i] >= 0 for t in toks) or any(t.text in {";", ":"} for t in toks):
+        return None
+    content = (first.idx, _trim_end(index.text, first.idx, last.idx + len(last.text)))
+    return Attribution(
+        kind="indirect",
+        content=content,
+        parts=[content],
+        cue=_cue_range(verb),
+        source=_source_range(subj),
+        confidence=0.5,
+        source_head=subj.i,
+    )
+
+
 def _verb_cue(
     doc: Doc, index: _Index, tok: Token, used_verbs: set[int], lexicon: dict[str, str]
 ) -> Attribution | None:
@@ -2107,6 +2193,17 @@ def _verb_cue(
         return _parenthetical(doc, index, tok)
     if tok.dep_ == "advcl" and not clauses and cls == "speech":
         att = _as_aside(doc, index, tok)
+        if att is not None:
+            return att
+    if cls == "speech" and not clauses:
+        # "The envoy left after two hours, the agency reported.": a parser thrown by the
+        # clause (a hyphen, a name) may hang it on the cue as a bare dependent
+        clauses = [c for c in tok.lefts if c.dep_ == "dep" and _fronted_clause(c, tok)]
+    # a clause before the cue across a semicolon is a sentence of its own ("Moscow calls
+    # it X; Kyiv calls it Y"), not what the later cue reports
+    clauses = [c for c in clauses if c.i > tok.i or not _semicolon_between(c, tok)]
+    if lemma in _NAMING_VERBS and not clauses:
+        att = _naming(doc, index, tok)
         if att is not None:
             return att
     # "Few would admit this, but X says he …": the parser may hang the clause before the cue
@@ -2213,6 +2310,10 @@ def _verb_cue(
     if subj is not None and subj.lower_ == "it" and tok.tag_ == "VBN" and cls is not None:
         # "it was reported that …", "it is believed that …": an attribution with no source
         return _sourceless(index, tok, comp)
+    quoted_as = _quoted_as(tok)
+    if quoted_as is not None:
+        subj = quoted_as  # "The agency quoted Orlov as saying that …": Orlov says it
+        cue_range = (tok.head.idx, tok.idx + len(tok.text))
     if subj is None:
         subj = _controller(tok, index.in_quote)
         if subj is None and comp is not None:

@@ -436,9 +436,32 @@ class _Resolver:
                 ):
                     best = cluster
                     break
+        if best is None and gender is not None:
+            best = self._person_by_pronoun(head)
         if best is not None:
             best.gender = best.gender or gender
         return best
+
+    def _person_by_pronoun(self, head: Token) -> _Cluster | None:
+        """He or she with no person before it: the nearest one-word proper-name subject of a
+        verb of a person's doing in the sentence or the two before ("Orlov spoke to reporters.
+        … he said"), whatever the NER made of the name; a gendered pronoun says it is a person.
+        A name the NER knows as a person elsewhere is already a cluster."""
+        first = head.sent.start
+        for _ in range(2):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        for tok in reversed(self.doc[first : head.i]):
+            if (
+                (tok.pos_ == "PROPN" or _name_tagged_noun(tok))
+                and tok.dep_ == "nsubj"
+                and tok.head.pos_ == "VERB"
+                and tok.head.lemma_.lower() in _PERSON_VERBS
+                and not any(c.dep_ in {"compound", "det", "poss"} for c in tok.children)
+                and not (tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].pos_ == "PROPN")
+            ):
+                return self._unrecognised_person(tok)
+        return None
 
     def _salient_person(self, head: Token, gender: str | None) -> _Cluster | None:
         """The most salient compatible person before the pronoun: the latest mention, a
@@ -553,6 +576,28 @@ _PERSON_ROLES = _TITLE_WORDS | frozenset(
     "founder leader head owner manager chairman chairwoman spokesperson official adviser "
     "advisor economist analyst researcher scientist doctor lawyer mother father wife husband "
     "son daughter player captain teacher farmer engineer organiser organizer".split()
+)
+
+
+def _name_tagged_noun(tok: Token) -> bool:
+    """A surname opening a sentence that the tagger took for a plural noun ("Ilves spoke"):
+    capitalised, and no word for a kind of speaker ("Officials spoke")."""
+    return (
+        tok.pos_ == "NOUN"
+        and tok.i == tok.sent.start
+        and tok.text[:1].isupper()
+        and tok.text[1:].islower()
+        and tok.lower_ not in _speaker_nouns()
+        and tok.lemma_.lower() not in _speaker_nouns()
+    )
+
+
+#: Verbs whose subject is a person acting in person (a country or a company says, tells and
+#: visits through someone, but does not smile or speak to reporters): the evidence, with a
+#: gendered pronoun, that a name is a person's.
+_PERSON_VERBS = frozenset(
+    "speak talk smile laugh shrug sigh nod pause arrive walk sit stand wave weep cry shout "
+    "whisper greet".split()
 )
 
 
