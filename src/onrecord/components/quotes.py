@@ -96,7 +96,7 @@ class _Index:
 
     def __init__(self, doc: Doc, quoted: list[Quoted]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = _doc_text(doc)
         self.token_at_char: list[int] = [-1] * (len(self.text) + 1)
         for tok in doc:
             for c in range(tok.idx, tok.idx + len(tok.text)):
@@ -148,6 +148,14 @@ def _is_cue_verb(tok: Token, classes: Iterable[str] = ("speech",)) -> bool:
     return cls is not None and cls in tuple(classes)
 
 
+def _doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (spaCy joins every token's text on each access)."""
+    text = doc.user_data.get("onrecord_text")
+    if text is None:
+        text = doc.user_data["onrecord_text"] = doc.text
+    return str(text)
+
+
 def _subject(verb: Token, in_quote: list[int] | None = None) -> Token | None:
     """The verb's subject outside any quote (the parser may also hang a quote's subject on it),
     on the verb's own line (see ``_on_the_verb_line``)."""
@@ -159,7 +167,7 @@ def _on_the_verb_line(subj: Token, verb: Token) -> Token | None:
     """A live blog's time stamp ("2:40 p.m." then a blank line) or a headline is sometimes
     parsed as the subject of the first verb below it, with the real subject hung on it: the
     subject is the part of that phrase on the verb's line, or none."""
-    text = verb.doc.text
+    text = _doc_text(verb.doc)
     lo, hi = sorted((subj.idx, verb.idx))
     if "\n" not in text[lo:hi]:
         return subj
@@ -455,7 +463,9 @@ def _named_before(tok: Token) -> bool:
     ):
         first -= 1
     name = doc[first : tok.i + 1].text
-    return re.search(rf"\b{re.escape(name)}\b", doc.text[: doc[tok.left_edge.i].idx]) is not None
+    return (
+        re.search(rf"\b{re.escape(name)}\b", _doc_text(doc)[: doc[tok.left_edge.i].idx]) is not None
+    )
 
 
 def _according_to(doc: Doc, start: int, end: int) -> tuple[Token, Token] | None:
@@ -484,7 +494,7 @@ class _Found:
 
 
 def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution]:
-    text = doc.text
+    text = _doc_text(doc)
     if not text.strip() or not any(ch in QUOTE_CHARS for ch in text) and not indirect:
         return []
     quoted = find_quoted(text) if any(ch in QUOTE_CHARS for ch in text) else []
@@ -616,7 +626,7 @@ def _settle_source(doc: Doc, att: Attribution) -> None:
         _noun_cue_owner(doc, att)
         return
     lo, hi = sorted((att.source[0], att.cue[0]))
-    if "\n" in doc.text[lo:hi]:
+    if "\n" in _doc_text(doc)[lo:hi]:
         att.source, att.source_head = None, -1
         return
     _implicit_source(doc, att)
@@ -632,7 +642,8 @@ def _implicit_source(doc: Doc, att: Attribution) -> None:
     if att.cue is None or att.source_head < 0:
         return
     subj = doc[att.source_head]
-    cue = [t for t in doc if att.cue[0] <= t.idx < att.cue[1] and t.pos_ in {"VERB", "AUX"}]
+    cue_span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand") or []
+    cue = [t for t in cue_span if t.pos_ in {"VERB", "AUX"}]
     verb = None
     for v in cue:
         passive = v.tag_ == "VBN" and v.lemma_.lower() not in _EXPERIENCER_PASSIVES
@@ -671,7 +682,7 @@ def _noun_cue_owner(doc: Doc, att: Attribution) -> None:
     if att.cue is None or att.content[0] < att.cue[0]:
         return
     cue_start, cue_end = att.cue
-    toks = [t for t in doc if cue_start <= t.idx < cue_end]
+    toks = list(doc.char_span(cue_start, cue_end, alignment_mode="expand") or [])
     noun = next((t for t in reversed(toks) if t.pos_ == "NOUN"), None)
     if noun is None or any(t.pos_ == "VERB" for t in toks):
         return
@@ -2456,7 +2467,7 @@ def _reports_object(verb: Token, obj_range: tuple[int, int] | None, cls: str | N
         cls is not None
         and obj_range is not None
         and verb.dep_ in {"ROOT", "advcl"}
-        and len(verb.doc.text[obj_range[0] : obj_range[1]].split()) >= 3
+        and len(_doc_text(verb.doc)[obj_range[0] : obj_range[1]].split()) >= 3
     )
 
 
