@@ -642,8 +642,8 @@ def _implicit_source(doc: Doc, att: Attribution) -> None:
     if att.cue is None or att.source_head < 0:
         return
     subj = doc[att.source_head]
-    cue_span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand") or []
-    cue = [t for t in cue_span if t.pos_ in {"VERB", "AUX"}]
+    cue_span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
+    cue = [t for t in (cue_span or ()) if t.pos_ in {"VERB", "AUX"}]
     verb = None
     for v in cue:
         passive = v.tag_ == "VBN" and v.lemma_.lower() not in _EXPERIENCER_PASSIVES
