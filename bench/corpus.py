@@ -37,7 +37,6 @@ import sqlite3
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -47,7 +46,7 @@ from typing import Any
 
 from eval.run import replace_between_markers
 
-from bench.run import descendant_pids
+from bench.run import BackgroundSampler, descendant_pids
 
 __all__ = ["Generated", "generate", "main", "pair_scores"]
 
@@ -326,7 +325,7 @@ def pair_scores(
 # --- memory --------------------------------------------------------------------------------
 
 
-class TreeRssSampler:
+class TreeRssSampler(BackgroundSampler):
     """Peak of the summed RSS of this process and its descendants, sampled from /proc.
 
     RUSAGE_CHILDREN counts only children that have exited and been waited for; pool
@@ -334,38 +333,23 @@ class TreeRssSampler:
     """
 
     def __init__(self, interval: float = 0.25) -> None:
-        self.interval = interval
+        super().__init__(interval)
         self.peak_total_mb = 0.0
         self.peak_each_mb: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.available = Path("/proc/self/status").exists()
 
-    def __enter__(self) -> TreeRssSampler:
-        if self.available:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self.available:
-            self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            total = 0.0
-            for pid in [os.getpid(), *descendant_pids()]:
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                for line in status.splitlines():
-                    if line.startswith("VmRSS:"):
-                        mb = int(line.split()[1]) / 1024
-                        total += mb
-                        self.peak_each_mb[pid] = max(self.peak_each_mb.get(pid, 0.0), mb)
-            self.peak_total_mb = max(self.peak_total_mb, total)
-            self._stop.wait(self.interval)
+    def sample(self) -> None:
+        total = 0.0
+        for pid in [os.getpid(), *descendant_pids()]:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    mb = int(line.split()[1]) / 1024
+                    total += mb
+                    self.peak_each_mb[pid] = max(self.peak_each_mb.get(pid, 0.0), mb)
+        self.peak_total_mb = max(self.peak_total_mb, total)
 
 
 def _maxrss_mb(who: int) -> float:

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from eval.run import replace_between_markers
 
@@ -135,22 +135,17 @@ def descendant_pids() -> Iterator[int]:
             yield pid
 
 
-class DescendantPeakSampler:
-    """Peak RSS of descendant processes (the worker pool), sampled from /proc.
+class BackgroundSampler:
+    """Calls ``sample()`` every ``interval`` seconds in a thread while the ``with`` block
+    runs (where /proc exists); subclasses say what one sample reads."""
 
-    RUSAGE_CHILDREN only covers children that have exited and been waited for; pool
-    workers are children of multiprocessing's fork server, which lives until exit,
-    so their memory would not show there during the run.
-    """
-
-    def __init__(self, interval: float = 0.2) -> None:
+    def __init__(self, interval: float) -> None:
         self.interval = interval
-        self.peaks: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.available = Path("/proc/self/status").exists()
 
-    def __enter__(self) -> DescendantPeakSampler:
+    def __enter__(self) -> Self:
         if self.available:
             self._thread.start()
         return self
@@ -162,16 +157,35 @@ class DescendantPeakSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            for pid in descendant_pids():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                for line in status.splitlines():
-                    if line.startswith("VmHWM:"):
-                        mb = int(line.split()[1]) / 1024
-                        self.peaks[pid] = max(self.peaks.get(pid, 0.0), mb)
+            self.sample()
             self._stop.wait(self.interval)
+
+    def sample(self) -> None:
+        raise NotImplementedError
+
+
+class DescendantPeakSampler(BackgroundSampler):
+    """Peak RSS of descendant processes (the worker pool), sampled from /proc.
+
+    RUSAGE_CHILDREN only covers children that have exited and been waited for; pool
+    workers are children of multiprocessing's fork server, which lives until exit,
+    so their memory would not show there during the run.
+    """
+
+    def __init__(self, interval: float = 0.2) -> None:
+        super().__init__(interval)
+        self.peaks: dict[int, float] = {}
+
+    def sample(self) -> None:
+        for pid in descendant_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    mb = int(line.split()[1]) / 1024
+                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), mb)
 
 
 # --- systems ------------------------------------------------------------------------------

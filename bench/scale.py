@@ -50,7 +50,6 @@ import platform
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -59,6 +58,7 @@ from pathlib import Path
 from eval.run import replace_between_markers
 
 from bench.corpus import generate
+from bench.run import BackgroundSampler
 
 __all__ = ["Measure", "TreeSampler", "main", "measure_pool", "measure_ray"]
 
@@ -178,7 +178,7 @@ def _proc_table() -> dict[int, tuple[int, int, int]]:
     return table
 
 
-class TreeSampler:
+class TreeSampler(BackgroundSampler):
     """Peak summed RSS and CPU time of the processes below ``root`` (and ``root``), from /proc.
 
     RUSAGE_CHILDREN counts only children that have exited and been waited for; pool
@@ -187,28 +187,10 @@ class TreeSampler:
     """
 
     def __init__(self, root: int, interval: float = 0.25) -> None:
+        super().__init__(interval)
         self.root = root
-        self.interval = interval
         self.peak_total_mb = 0.0
         self.cpu_ticks: dict[int, int] = {}  # descendants of root, root excluded
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.available = Path("/proc/self/stat").exists()
-
-    def __enter__(self) -> TreeSampler:
-        if self.available:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self.available:
-            self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.interval)
 
     def sample(self) -> None:
         table = _proc_table()
