@@ -252,7 +252,7 @@ class Corpus:
             " d.title, d.url, q.content_start, q.content_end"
             " FROM quotes q JOIN documents d ON d.id = q.document_id"
             + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY d.published IS NULL, d.published DESC, q.document_id, q.content_start"
+            + " ORDER BY d.published IS NULL, d.published DESC, q.document_id, q.content_start, q.pk"
         )
         if limit is not None:
             sql += " LIMIT :limit"
@@ -581,7 +581,7 @@ class Corpus:
                 " q.speaker_type, q.speaker_entity, q.source_text, q.cue, q.confidence,"
                 " q.nested_in, d.outlet, d.published, d.title, d.url, q.content_start,"
                 " q.content_end FROM quotes q JOIN documents d ON d.id = q.document_id"
-                " ORDER BY d.pk, q.content_start"
+                " ORDER BY d.pk, q.content_start, q.pk"
             )
         elif table == "documents":
             # the full record stays in JSONL exports; this is the flat view
