@@ -336,3 +336,8 @@ def test_gendered_pronoun_resolves_a_name_the_tagger_missed_but_not_a_country() 
     text = "Israel said it would respond. “We will act,” he said."
     q = next(q for q in quotes(text) if q.kind == "direct")
     assert speaker(q) != "Israel"
+
+
+def test_a_time_is_not_what_was_argued_for() -> None:
+    text = "The two sides had argued for most of Wednesday night over the panel."
+    assert not [q for q in quotes(text) if q.content.text == "most of Wednesday night"]

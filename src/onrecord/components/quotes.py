@@ -2044,6 +2044,10 @@ def _learned_frame(doc: Doc, index: _Index, tok: Token) -> Attribution | None:
     toks = index.tokens_between(*cand.content)
     if any(index.in_quote[t] >= 0 for t in toks):
         return None
+    words = [doc[t] for t in toks if not doc[t].is_punct and not doc[t].is_space]
+    timed = [t for t in words if t.ent_type_ in {"DATE", "TIME"}]
+    if timed and all(t.ent_type_ in {"DATE", "TIME"} or t.is_stop for t in words):
+        return None  # "argued for most of Wednesday night": a time, not what was argued
     src = cand.source_tok
     if src is None and rel < _SOURCELESS_MIN_RELIABILITY:
         return None
