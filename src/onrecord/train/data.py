@@ -23,6 +23,7 @@ __all__ = [
     "LABELS",
     "ROLES",
     "PredictedAttribution",
+    "RoleSpan",
     "bio_tags",
     "decode_roles",
     "link_roles",

@@ -1,10 +1,21 @@
-"""A first hybrid of rules and trained model: the spaCy component ``onrecord_attribution_model``.
+"""Rules and a trained model together: the spaCy component ``onrecord_attribution_model``.
 
-Placed after ``onrecord_quotes``, it runs the role tagger of a model directory and adds each
-attribution the model finds where the rules found nothing overlapping (neither its content
-nor its cue). The rules' attributions are kept as they are, in their order, so their
-``nested_in`` and ``continues`` indexes stay valid; the model's come after them, with a
-lower confidence.
+Placed after ``onrecord_quotes``, it runs the role tagger of a model directory (either kind:
+the spaCy tagger of :mod:`.model` or the transformer of :mod:`.transformer`) and combines
+its role spans with the rules' attributions. What the combination does is the ``mode``:
+
+- ``add``: the rules' attributions as they are, plus each one the model finds (cue, content
+  and source linked by :func:`.data.link_roles`) where the rules found nothing overlapping;
+- ``veto``: ``add``, and a rules' attribution (with what is nested in it) is dropped when
+  the model tags neither content over its content nor a cue over its cue;
+- ``hybrid`` (the default): ``veto``, and the boundaries of an indirect or mixed
+  attribution's content, of its cue and of its source are the model's where the model's
+  span overlaps the rules' (a direct quote keeps the span its quote marks give);
+- ``model``: the model's attributions alone (the ablation baseline).
+
+The rules still give what the model does not: the kind (direct, indirect, mixed), speaker
+resolution (from the source's head), nesting and floating quotes. Attributions only the
+model found get confidence :data:`MODEL_CONFIDENCE`.
 
     nlp.add_pipe("onrecord_quotes")
     nlp.add_pipe("onrecord_attribution_model", config={"path": "models/attribution-polnear"})
@@ -12,37 +23,83 @@ lower confidence.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..components.quotes import Attribution
-from .data import PredictedAttribution
-from .model import AttributionModel
+from ..errors import OnrecordError
+from .data import PredictedAttribution, RoleSpan, link_roles
 
-__all__ = ["AttributionModelComponent", "MODEL_CONFIDENCE", "merge_attributions"]
+__all__ = [
+    "AttributionModelComponent",
+    "MODEL_CONFIDENCE",
+    "MODES",
+    "combine",
+    "load_attribution_model",
+    "merge_attributions",
+]
 
 #: The confidence of an attribution only the model found.
 MODEL_CONFIDENCE = 0.4
+MODES = ("hybrid", "veto", "add", "model")
 _QUOTE_MARKS = "\"“”«»„‘’'"
 
+Span = tuple[int, int]
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+
+class RoleModel(Protocol):
+    def role_spans(self, doc: Doc) -> list[RoleSpan]: ...
+
+
+def load_attribution_model(path: Path) -> RoleModel:
+    """The model in ``path``, whichever kind its ``onrecord-model.json`` names."""
+    from .model import META_FILE, MODEL_KIND, AttributionModel
+
+    meta_path = path / META_FILE
+    if not meta_path.is_file():
+        raise OnrecordError(
+            f"{path}: not an attribution model directory (no {META_FILE}); "
+            "train one with `onrecord train attribution`"
+        )
+    try:
+        meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OnrecordError(f"{meta_path}: cannot be read ({exc})") from None
+    if meta.get("kind") == MODEL_KIND:
+        return AttributionModel.load(path)
+    from .transformer import TRANSFORMER_FORMAT, TRANSFORMER_KIND, TransformerModel
+
+    if meta.get("kind") == TRANSFORMER_KIND and meta.get("format") == TRANSFORMER_FORMAT:
+        return TransformerModel.load(path, meta)
+    raise OnrecordError(
+        f"{path}: a model of kind {meta.get('kind')!r} format {meta.get('format')!r}; "
+        f"this onrecord reads {MODEL_KIND!r} and {TRANSFORMER_KIND!r}"
+    )
+
+
+def _overlap(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+def _head(doc: Doc, span: Span | None) -> int:
+    if span is None:
+        return -1
+    found = doc.char_span(*span, alignment_mode="expand")
+    return found.root.i if found is not None and len(found) else -1
 
 
 def _as_attribution(doc: Doc, predicted: PredictedAttribution) -> Attribution:
     parts = sorted(predicted.content)
     content = (parts[0][0], parts[-1][1])
-    direct = doc.text[content[0]] in _QUOTE_MARKS or doc.text[content[1] - 1] in _QUOTE_MARKS
+    text = doc.text
+    direct = text[content[0]] in _QUOTE_MARKS or text[content[1] - 1] in _QUOTE_MARKS
     source = predicted.source[0] if predicted.source else None
-    source_head = -1
-    if source is not None:
-        span = doc.char_span(*source, alignment_mode="expand")
-        if span is not None and len(span):
-            source_head = span.root.i
     return Attribution(
         kind="direct" if direct else "indirect",
         content=content,
@@ -50,16 +107,16 @@ def _as_attribution(doc: Doc, predicted: PredictedAttribution) -> Attribution:
         cue=predicted.cue[0] if predicted.cue else None,
         source=source,
         confidence=MODEL_CONFIDENCE,
-        source_head=source_head,
+        source_head=_head(doc, source),
     )
 
 
 def merge_attributions(
     doc: Doc, rules: Sequence[Attribution], predicted: Sequence[PredictedAttribution]
 ) -> list[Attribution]:
-    """The rules' attributions, then the model's that overlap none of them."""
+    """The rules' attributions, then the model's that overlap none of them (mode ``add``)."""
     merged = list(rules)
-    taken: list[tuple[int, int]] = []
+    taken: list[Span] = []
     for a in rules:
         taken.extend(a.parts or [a.content])
         if a.cue is not None:
@@ -75,20 +132,96 @@ def merge_attributions(
     return merged
 
 
-class AttributionModelComponent:
-    """Adds the trained model's attributions to ``doc._.onrecord_quotes``."""
+def _char(doc: Doc, span: RoleSpan) -> Span:
+    last = doc[span.end - 1]
+    return doc[span.start].idx, last.idx + len(last.text)
 
-    def __init__(self, path: str) -> None:
-        self.model = AttributionModel.load(Path(path))
+
+def _drop(rules: Sequence[Attribution], dropped: set[int]) -> list[Attribution]:
+    """``rules`` without ``dropped`` (and what is nested in a dropped one), indexes re-pointed."""
+    changed = True
+    while changed:
+        changed = False
+        for n, a in enumerate(rules):
+            if n not in dropped and a.nested_in is not None and a.nested_in in dropped:
+                dropped.add(n)
+                changed = True
+    new_index: dict[int, int] = {}
+    kept: list[Attribution] = []
+    for n, a in enumerate(rules):
+        if n not in dropped:
+            new_index[n] = len(kept)
+            kept.append(a)
+    for a in kept:
+        if a.nested_in is not None:
+            a.nested_in = new_index.get(a.nested_in)
+        if a.continues is not None:
+            a.continues = new_index.get(a.continues)
+    return kept
+
+
+def combine(
+    doc: Doc, rules: Sequence[Attribution], spans: Sequence[RoleSpan], mode: str = "hybrid"
+) -> list[Attribution]:
+    """The rules' attributions and the model's role spans combined as ``mode`` says."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
+    predicted = link_roles(doc, spans)
+    if mode == "model":
+        return [_as_attribution(doc, p) for p in predicted if p.content]
+    if mode == "add":
+        return merge_attributions(doc, rules, predicted)
+    by_role: dict[str, list[Span]] = {"CUE": [], "SOURCE": [], "CONTENT": []}
+    for span in spans:
+        by_role[span.role].append(_char(doc, span))
+    adjusted: list[Attribution] = []
+    dropped: set[int] = set()
+    for n, a in enumerate(rules):
+        a = replace(a, parts=list(a.parts))
+        adjusted.append(a)
+        if a.nested_in is not None:
+            continue
+        contents = [c for c in by_role["CONTENT"] if _overlap(c, a.content)]
+        cues = [c for c in by_role["CUE"] if a.cue is not None and _overlap(c, a.cue)]
+        if not contents and not cues:
+            dropped.add(n)
+            continue
+        if mode != "hybrid":
+            continue
+        if contents and a.kind != "direct":
+            parts = sorted(contents)
+            a.parts = parts
+            a.content = (parts[0][0], parts[-1][1])
+        if cues:
+            a.cue = cues[0]
+        sources = [s for s in by_role["SOURCE"] if a.source is not None and _overlap(s, a.source)]
+        if sources:
+            a.source = sources[0]
+            a.source_head = _head(doc, a.source)
+    return merge_attributions(doc, _drop(adjusted, dropped), predicted)
+
+
+class AttributionModelComponent:
+    """Combines the trained model's role spans with ``doc._.onrecord_quotes``."""
+
+    def __init__(self, path: str, mode: str = "hybrid") -> None:
+        if mode not in MODES:
+            raise OnrecordError(
+                f"unknown attribution model mode {mode!r}; one of {', '.join(MODES)}"
+            )
+        self.model = load_attribution_model(Path(path))
+        self.mode = mode
 
     def __call__(self, doc: Doc) -> Doc:
         rules = doc._.onrecord_quotes or []
-        doc._.onrecord_quotes = merge_attributions(doc, rules, self.model.predict(doc))
+        doc._.onrecord_quotes = combine(doc, rules, self.model.role_spans(doc), self.mode)
         return doc
 
 
-@Language.factory("onrecord_attribution_model", default_config={"path": ""})
-def make_attribution_model(nlp: Language, name: str, path: str) -> AttributionModelComponent:
+@Language.factory("onrecord_attribution_model", default_config={"path": "", "mode": "hybrid"})
+def make_attribution_model(
+    nlp: Language, name: str, path: str, mode: str
+) -> AttributionModelComponent:
     """Factory: ``nlp.add_pipe("onrecord_attribution_model", config={"path": DIR})``
     after ``onrecord_quotes``."""
-    return AttributionModelComponent(path)
+    return AttributionModelComponent(path, mode)

@@ -35,7 +35,15 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..errors import OnrecordError
 from .brat import BratCorpus, BratWarning, read_brat_dir
-from .data import LABELS, ROLES, PredictedAttribution, bio_tags, decode_roles, link_roles
+from .data import (
+    LABELS,
+    ROLES,
+    PredictedAttribution,
+    RoleSpan,
+    bio_tags,
+    decode_roles,
+    link_roles,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -131,15 +139,18 @@ def _parse_corpus(
     cache: Path,
     stage: str,
     progress: Progress | None,
+    *,
+    lemmas: bool = False,
 ) -> list[Doc]:
-    """The base model's Docs of the corpus, each with its gold tags in ``user_data``."""
+    """The base model's Docs of the corpus, each with its gold tags in ``user_data``
+    (without lemmas unless ``lemmas``: the tagger does not read them)."""
     from spacy.tokens import DocBin
 
     if cache.is_file():
         return list(DocBin().from_disk(cache).get_docs(base_nlp.vocab))
     docs: list[Doc] = []
     total = len(corpus.documents)
-    disable = [name for name in ("lemmatizer",) if name in base_nlp.pipe_names]
+    disable = [] if lemmas else [n for n in ("lemmatizer",) if n in base_nlp.pipe_names]
     texts = (d.text for d in corpus.documents)
     for n, (gold, doc) in enumerate(
         zip(corpus.documents, base_nlp.pipe(texts, batch_size=8, disable=disable), strict=True),
@@ -439,7 +450,11 @@ class AttributionModel:
         """BIO role tags per token of each Doc (Docs made by the base model)."""
         return _predict_tags(self.tagger, docs)
 
+    def role_spans(self, doc: Doc) -> list[RoleSpan]:
+        """The role spans the tagger finds in ``doc``."""
+        (tags,) = self.tags([doc])
+        return decode_roles(doc, tags)
+
     def predict(self, doc: Doc) -> list[PredictedAttribution]:
         """The attributions the tagger and the first linker find in ``doc``."""
-        (tags,) = self.tags([doc])
-        return link_roles(doc, decode_roles(doc, tags))
+        return link_roles(doc, self.role_spans(doc))
