@@ -234,3 +234,22 @@ def test_veto_drops_the_nested_with_the_outer_and_repoints_indexes() -> None:
     kept = combine(doc, [outer, inner, later, floating], spans, "veto")
     assert [(a.content, a.continues) for a in kept] == [(later.content, None), (later.content, 0)]
     assert floating.continues == 2  # the rules' own attributions are not changed
+
+
+def test_hybrid_gives_an_added_attribution_the_cue_subject_and_drops_short_ones() -> None:
+    text = "Officials in Cairo stressed repeatedly that the talks had stalled. Critics cited power."
+    doc = get_nlp()(text)
+    spans = [
+        _span(doc, "CUE", "stressed"),
+        _span(doc, "CONTENT", "that the talks had stalled"),
+        _span(doc, "CUE", "cited"),
+        _span(doc, "CONTENT", "power"),
+    ]
+    combined = combine(doc, [], spans, "hybrid")
+    assert len(combined) == 1  # "power": too short to add on the model's word alone
+    (added,) = combined
+    assert added.source is not None
+    assert text[added.source[0] : added.source[1]] == "Officials in Cairo"
+    assert added.source_head == next(t.i for t in doc if t.text == "Officials")
+    # the raw additions keep both, without a source
+    assert len(combine(doc, [], spans, "add")) == 2

@@ -10,7 +10,10 @@ its role spans with the rules' attributions. What the combination does is the ``
   the model tags neither content over its content nor a cue over its cue;
 - ``hybrid`` (the default): ``veto``, and the boundaries of an indirect or mixed
   attribution's content, of its cue and of its source are the model's where the model's
-  span overlaps the rules' (a direct quote keeps the span its quote marks give);
+  span overlaps the rules' (a direct quote keeps the span its quote marks give); of the
+  attributions only the model found, those with fewer than three words of content are
+  left out, and the source of the rest is the subject of the cue's verb (the model's
+  source span there when it has one) where the linker found none or another;
 - ``model``: the model's attributions alone (the ablation baseline).
 
 The rules still give what the model does not: the kind (direct, indirect, mixed), speaker
@@ -57,8 +60,9 @@ class RoleModel(Protocol):
     def role_spans(self, doc: Doc) -> list[RoleSpan]: ...
 
 
-def load_attribution_model(path: Path) -> RoleModel:
-    """The model in ``path``, whichever kind its ``onrecord-model.json`` names."""
+def load_attribution_model(path: Path, *, quantize: bool = False) -> RoleModel:
+    """The model in ``path``, whichever kind its ``onrecord-model.json`` names
+    (``quantize``: int8 linear layers for a transformer model)."""
     from .model import META_FILE, MODEL_KIND, AttributionModel
 
     meta_path = path / META_FILE
@@ -76,7 +80,7 @@ def load_attribution_model(path: Path) -> RoleModel:
     from .transformer import TRANSFORMER_FORMAT, TRANSFORMER_KIND, TransformerModel
 
     if meta.get("kind") == TRANSFORMER_KIND and meta.get("format") == TRANSFORMER_FORMAT:
-        return TransformerModel.load(path, meta)
+        return TransformerModel.load(path, meta, quantize=quantize)
     raise OnrecordError(
         f"{path}: a model of kind {meta.get('kind')!r} format {meta.get('format')!r}; "
         f"this onrecord reads {MODEL_KIND!r} and {TRANSFORMER_KIND!r}"
@@ -198,18 +202,78 @@ def combine(
         if sources:
             a.source = sources[0]
             a.source_head = _head(doc, a.source)
-    return merge_attributions(doc, _drop(adjusted, dropped), predicted)
+    kept = _drop(adjusted, dropped)
+    merged = merge_attributions(doc, kept, predicted)
+    if mode == "veto":
+        return merged
+    sources = by_role["SOURCE"]
+    result = list(kept)
+    for a in merged[len(kept) :]:
+        if _words(doc, a.content) < MIN_ADDED_WORDS:
+            continue
+        found = _subject_of_cue(doc, a.cue)
+        if found is not None and (a.source is None or not _overlap(a.source, found)):
+            # the model's own source span where it overlaps the cue's subject
+            a.source = next((x for x in sources if _overlap(x, found)), found)
+            a.source_head = _head(doc, a.source)
+        result.append(a)
+    return result
+
+
+#: An attribution only the model found needs this many words of content (hybrid mode):
+#: shorter ones ("the law", "power") were mostly wrong. Chosen on PolNeAR dev (the model
+#: has seen train, so its errors there say little), said in docs/TRAINING.md.
+MIN_ADDED_WORDS = 3
+_SUBJECTS = {"nsubj", "nsubjpass"}
+#: A cue that is an open complement or a conjunct takes the subject of its head
+#: ("needed to mention", "said and repeated").
+_CLIMB = {"xcomp", "conj", "advcl", "acl", "pcomp"}
+
+
+def _words(doc: Doc, span: Span) -> int:
+    found = doc.char_span(*span, alignment_mode="expand")
+    return sum(1 for t in found or () if not (t.is_punct or t.is_space))
+
+
+def _subject_of_cue(doc: Doc, cue: Span | None) -> Span | None:
+    """The subject of the cue's verb (or the possessor of a noun cue: "Stumpf's repeated
+    emphasis"), cut before a relative clause or apposition; None when there is none."""
+    if cue is None:
+        return None
+    found = doc.char_span(*cue, alignment_mode="expand")
+    if found is None or not len(found):
+        return None
+    token = found.root
+    for _ in range(4):
+        for child in token.children:
+            noun_cue = token.pos_ in ("NOUN", "PROPN") and child.dep_ == "poss"
+            if child.dep_ not in _SUBJECTS and not noun_cue:
+                continue
+            end = child.i + 1
+            for t in child.subtree:
+                if t.i > child.i and t.head == child and t.dep_ in ("relcl", "acl", "punct"):
+                    break
+                end = max(end, t.i + 1)
+            if noun_cue and doc[end - 1].dep_ == "case":
+                end -= 1
+            first, last = doc[child.left_edge.i], doc[end - 1]
+            return first.idx, last.idx + len(last.text)
+        if token.dep_ in _CLIMB and token.head is not token:
+            token = token.head
+            continue
+        break
+    return None
 
 
 class AttributionModelComponent:
     """Combines the trained model's role spans with ``doc._.onrecord_quotes``."""
 
-    def __init__(self, path: str, mode: str = "hybrid") -> None:
+    def __init__(self, path: str, mode: str = "hybrid", quantize: bool = False) -> None:
         if mode not in MODES:
             raise OnrecordError(
                 f"unknown attribution model mode {mode!r}; one of {', '.join(MODES)}"
             )
-        self.model = load_attribution_model(Path(path))
+        self.model = load_attribution_model(Path(path), quantize=quantize)
         self.mode = mode
 
     def __call__(self, doc: Doc) -> Doc:
@@ -218,10 +282,13 @@ class AttributionModelComponent:
         return doc
 
 
-@Language.factory("onrecord_attribution_model", default_config={"path": "", "mode": "hybrid"})
+@Language.factory(
+    "onrecord_attribution_model",
+    default_config={"path": "", "mode": "hybrid", "quantize": False},
+)
 def make_attribution_model(
-    nlp: Language, name: str, path: str, mode: str
+    nlp: Language, name: str, path: str, mode: str, quantize: bool
 ) -> AttributionModelComponent:
     """Factory: ``nlp.add_pipe("onrecord_attribution_model", config={"path": DIR})``
     after ``onrecord_quotes``."""
-    return AttributionModelComponent(path, mode)
+    return AttributionModelComponent(path, mode, quantize)

@@ -7,8 +7,8 @@ word's first piece gives its tag. With ``rule_features`` every piece also carrie
 tag that onrecord's rules gave its word (an added, zero-initialised embedding): the model
 learns where the rules are right and where the annotators draw the spans elsewhere, and
 the hybrid (:mod:`.hybrid`) combines both. Training windows are laid end to end from a
-shifted start each epoch; at prediction time they overlap by half and each word takes the
-window where it is furthest from an edge.
+shifted start each epoch; at prediction time they overlap by a quarter and each word takes
+the window where it is furthest from an edge.
 
 A model directory holds ``onrecord-model.json`` (kind ``onrecord-attribution-transformer``,
 data, settings, dev figures per epoch), ``weights.pt`` (the fine-tuned encoder layers and
@@ -230,7 +230,9 @@ def _tag_docs(
     for n, (doc, r) in enumerate(zip(docs, rules, strict=True)):
         p = featurizer.pieces(doc, r)
         pieces_of.append(p)
-        for s, e in _windows(len(p.ids), size, max(size // 2, 1)):
+        # windows overlap by a quarter: every word but those at a document's edges has at
+        # least an eighth of a window of context on each side
+        for s, e in _windows(len(p.ids), size, max(size - size // 4, 1)):
             all_items.append((n, p, s, e))
     best: list[list[tuple[int, int]]] = [[(-1, 0)] * len(doc) for doc in docs]
     net.eval()
@@ -508,7 +510,9 @@ class TransformerModel:
     settings: TransformerSettings = field(repr=False)
 
     @classmethod
-    def load(cls, path: Path, meta: dict[str, Any]) -> TransformerModel:
+    def load(cls, path: Path, meta: dict[str, Any], *, quantize: bool = False) -> TransformerModel:
+        """The model in ``path``; ``quantize``: int8 weights for the linear layers (dynamic
+        quantisation: faster on the CPU, figures in docs/TRAINING.md)."""
         try:
             import torch
         except ImportError:
@@ -533,6 +537,8 @@ class TransformerModel:
         net = _network(encoder)
         net.load_state_dict({k: v.float() for k, v in state.items()})
         net.eval()
+        if quantize:
+            net = torch.ao.quantization.quantize_dynamic(net, {torch.nn.Linear}, dtype=torch.qint8)
         return cls(path, meta, net, featurizer, settings)
 
     def tags(self, docs: Sequence[Doc]) -> list[list[str]]:
