@@ -538,7 +538,9 @@ class TransformerModel:
         net.load_state_dict({k: v.float() for k, v in state.items()})
         net.eval()
         if quantize:
-            net = torch.ao.quantization.quantize_dynamic(net, {torch.nn.Linear}, dtype=torch.qint8)
+            net = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+                net, {torch.nn.Linear}, dtype=torch.qint8
+            )
         return cls(path, meta, net, featurizer, settings)
 
     def tags(self, docs: Sequence[Doc]) -> list[list[str]]:
