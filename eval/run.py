@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
@@ -367,10 +368,10 @@ def _pct(x: float) -> str:
 
 def _shown_path(path: str) -> str:
     """A model path relative to the repository when it lies inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return path
+    for candidate in (Path(os.path.abspath(path)), Path(path).resolve()):
+        if candidate.is_relative_to(REPO_ROOT):
+            return str(candidate.relative_to(REPO_ROOT))
+    return path
 
 
 def describe_model(info: ModelInfo, config: dict[str, Any] | None = None) -> str:
