@@ -491,6 +491,16 @@ def write_docs(result: EvalResult, path: Path = EVALUATION_DOC) -> None:
     path.write_text(replace_between_markers(current, block, START_MARKER, END_MARKER), "utf-8")
 
 
+def _load_models(systems: Sequence[System]) -> None:
+    """Build each model system's pipeline now (it is cached), so that a component that
+    refuses its config stops the run before the first system has been scored."""
+    from onrecord.nlp import get_nlp
+
+    for system in systems:
+        if system.attribution.enabled:
+            get_nlp(attribution=system.attribution)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
@@ -539,6 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print("eval: systems " + ", ".join(s.name for s in systems))
     try:
+        _load_models(systems)
         result = evaluate(
             args.shared, split=args.split, limit=args.limit, workers=args.workers, systems=systems
         )
