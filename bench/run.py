@@ -357,6 +357,14 @@ def run_benchmark(
 # --- reporting ----------------------------------------------------------------------------
 
 
+def _load_average() -> str:
+    """The 1-minute load average ("" where the platform has none)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return ""
+
+
 def machine_facts() -> dict[str, str]:
     from importlib.metadata import version
 
@@ -497,6 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = model_info(model_dir) if model_dir is not None else None
 
     corpus = load_corpus(args.shared)
+    load_before = _load_average()
     print(f"bench: {corpus.name}, {len(corpus.texts)} documents, {corpus.chars:,} characters")
     if info is not None:
         print(f"bench: with the attribution model {info.describe()}")
@@ -506,7 +515,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except OnrecordError as exc:
         parser.exit(2, f"bench: error: {exc}\n")
-    report = format_report(corpus, timings, memory, machine_facts(), max(args.repeat, 1), info)
+    facts = machine_facts()
+    if load_before and (load_after := _load_average()):
+        # other work on the machine slows every run: say how busy it was
+        facts["load average"] = f"{load_before} at the start, {load_after} at the end"
+    report = format_report(corpus, timings, memory, facts, max(args.repeat, 1), info)
     print(report)
     if args.write_docs:
         write_docs(report)
