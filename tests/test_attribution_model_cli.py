@@ -212,6 +212,29 @@ def test_pool_workers_get_the_setting_not_the_environment(tiny_model: Path) -> N
     assert all("attribution model tiny-model (" in r.pipeline for r in pooled)  # type: ignore[union-attr]
 
 
+def test_worker_init_follows_its_argument_not_the_environment(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What each pool worker runs first (in this process: the fork server's environment is
+    the one of the moment it started, so the argument is the only reliable carrier)."""
+    from onrecord import pipeline
+    from onrecord.attribution_model import COMPONENT
+
+    monkeypatch.setattr(pipeline, "_worker_nlp", None)
+    monkeypatch.setattr(pipeline, "_worker_error", None)
+    monkeypatch.setenv(ATTRIBUTION_MODEL_ENV, str(tiny_model))
+    pipeline._worker_init(None, AttributionSetting())
+    assert pipeline._worker_nlp is not None
+    assert COMPONENT not in pipeline._worker_nlp.pipe_names
+    monkeypatch.delenv(ATTRIBUTION_MODEL_ENV)
+    pipeline._worker_init(None, AttributionSetting.of(tiny_model))
+    assert COMPONENT in pipeline._worker_nlp.pipe_names
+    pipeline._worker_init(None, AttributionSetting.of(tiny_model, {"no_such_key_for_tests": 1}))
+    assert pipeline._worker_error is not None
+    with pytest.raises(OnrecordError, match="no_such_key_for_tests"):
+        pipeline._worker_run([])
+
+
 @pytest.mark.slow
 def test_a_worker_that_cannot_load_the_model_stops_the_run(tmp_path: Path) -> None:
     """It passes the parent's check (it has a metadata file) but no worker can load it:
