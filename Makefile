@@ -7,6 +7,8 @@ SHARED ?= ../shared
 # `make model`: the attribution tagger trained on PolNeAR (git-ignored; never shipped)
 MODEL_DIR ?= models/attribution-polnear
 POLNEAR ?= $(SHARED)/data/polnear
+# `make eval` and `make bench` add the trained model beside the rules when MODEL_DIR holds one
+MODEL_ARGS = $(if $(wildcard $(MODEL_DIR)/onrecord-model.json),--attribution-model $(MODEL_DIR),--no-model)
 
 .PHONY: install demo test lint typecheck pytest eval model bench bench-corpus bench-scale bench-web schema clean
 
@@ -34,7 +36,7 @@ pytest: install
 test: lint typecheck pytest
 
 eval: install
-	$(PY) -m eval.run --shared $(SHARED)
+	$(PY) -m eval.run --shared $(SHARED) $(MODEL_ARGS)
 	$(PY) -m eval.speakers
 	$(PY) -m eval.figures
 	$(PY) -m eval.entities
@@ -45,7 +47,7 @@ model: install
 		--dev $(POLNEAR)/dev -o $(MODEL_DIR)
 
 bench: install
-	$(PY) -m bench.run --shared $(SHARED)
+	$(PY) -m bench.run --shared $(SHARED) $(MODEL_ARGS)
 
 bench-corpus: install
 	$(PY) -m bench.corpus --shared $(SHARED)

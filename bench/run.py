@@ -1,12 +1,19 @@
 """Throughput of onrecord against a bare spaCy parse and the textacy baseline.
 
     python -m bench.run --shared ../shared [--repeat 1] [--workers 2]
+        [--attribution-model DIR | --no-model]
 
 Texts: the PolNeAR dev split when ``--shared`` has it (read at run time, never
 copied), else examples/articles/*.txt, else generated news-like text. Each system
 is warmed up (models loaded, one small batch run) before it is timed; with
 ``--repeat N`` the fastest of N runs counts, as the least disturbed by other load.
 The table goes into docs/BENCHMARK.md unless ``--no-write-docs``.
+
+With a trained attribution model (``--attribution-model DIR``; default
+``models/attribution-polnear`` when it holds a model; ``--no-model`` to skip), onrecord is
+also timed with the model in one process, and its throughput is compared with the rules
+alone (goal: at least ``MODEL_GOAL_RATIO``). Every other run is the rules alone, whatever
+``ONRECORD_ATTRIBUTION_MODEL`` says.
 """
 
 from __future__ import annotations
@@ -25,7 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from eval.run import replace_between_markers
+from eval.run import DEFAULT_MODEL_DIR, default_model_dir, describe_model, replace_between_markers
+
+from onrecord.attribution_model import AttributionSetting, ModelInfo, model_info
+from onrecord.errors import OnrecordError
 
 __all__ = ["main"]
 
@@ -34,6 +44,11 @@ BENCHMARK_DOC = REPO_ROOT / "docs" / "BENCHMARK.md"
 START_MARKER = "<!-- bench:start -->"
 END_MARKER = "<!-- bench:end -->"
 GOAL_RATIO = 0.75
+#: analyze with the trained attribution model / the rules alone (issue #10).
+MODEL_GOAL_RATIO = 0.5
+ONE_PROCESS = "onrecord, 1 process"
+WITH_MODEL = "onrecord + attribution model, 1 process"
+RULES_ONLY = AttributionSetting()
 
 
 @dataclass(slots=True)
@@ -209,11 +224,13 @@ def _bare_spacy(texts: Sequence[str]) -> None:
         pass
 
 
-def _onrecord(docs: Sequence[Any], workers: int) -> None:
+def _onrecord(
+    docs: Sequence[Any], workers: int, attribution: AttributionSetting = RULES_ONLY
+) -> None:
     from onrecord.pipeline import analyze_documents
     from onrecord.types import ErrorRecord
 
-    for record in analyze_documents(docs, workers=workers, batch_size=16):
+    for record in analyze_documents(docs, workers=workers, batch_size=16, attribution=attribution):
         if isinstance(record, ErrorRecord):
             # a failing document would make the figures look better than they are
             raise RuntimeError(f"{record.id}: {record.error.message}")
@@ -259,8 +276,13 @@ def _best_of(repeat: int, fn: Callable[[], None]) -> float:
 
 
 def run_benchmark(
-    corpus: Corpus, *, repeat: int, workers: int
+    corpus: Corpus,
+    *,
+    repeat: int,
+    workers: int,
+    attribution: AttributionSetting = RULES_ONLY,
 ) -> tuple[list[Timing], dict[str, Any]]:
+    """``attribution``: a trained model to time as well (one process); none by default."""
     texts, n, chars = corpus.texts, len(corpus.texts), corpus.chars
     memory: dict[str, Any] = {}
     if workers > 1:
@@ -273,11 +295,13 @@ def run_benchmark(
     # warm-up: models load and first-call caches fill outside the timed runs
     _bare_spacy(texts[: min(4, n)])
     _onrecord(warm, 1)
+    if attribution.enabled:
+        _onrecord(warm, 1, attribution)
     _textacy(texts[: min(4, n)])
 
     timings = [
         Timing("bare spaCy parse", _best_of(repeat, lambda: _bare_spacy(texts)), n, chars),
-        Timing("onrecord, 1 process", _best_of(repeat, lambda: _onrecord(docs, 1)), n, chars),
+        Timing(ONE_PROCESS, _best_of(repeat, lambda: _onrecord(docs, 1)), n, chars),
         Timing(
             "textacy baseline (parse + direct_quotations)",
             _best_of(repeat, lambda: _textacy(texts)),
@@ -285,6 +309,18 @@ def run_benchmark(
             chars,
         ),
     ]
+    if attribution.enabled:
+        info = model_info(attribution.path)
+        timings.insert(
+            2,
+            Timing(
+                WITH_MODEL,
+                _best_of(repeat, lambda: _onrecord(docs, 1, attribution)),
+                n,
+                chars,
+                note=f"{info.name}: {info.kind}",
+            ),
+        )
     memory["self_before_pool_mb"] = _maxrss_mb(resource.RUSAGE_SELF)
     if workers > 1:
         # a pool starts, and loads the model in each worker, on every call: time that alone
@@ -321,6 +357,14 @@ def run_benchmark(
 # --- reporting ----------------------------------------------------------------------------
 
 
+def _load_average() -> str:
+    """The 1-minute load average ("" where the platform has none)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return ""
+
+
 def machine_facts() -> dict[str, str]:
     from importlib.metadata import version
 
@@ -353,6 +397,7 @@ def format_report(
     memory: dict[str, Any],
     facts: dict[str, str],
     repeat: int,
+    model: ModelInfo | None = None,
 ) -> str:
     lines = [
         f"Texts: {corpus.name}, {len(corpus.texts)} documents, {corpus.chars:,} characters; "
@@ -368,13 +413,22 @@ def format_report(
         )
     by_label = {t.label: t for t in timings}
     bare = by_label["bare spaCy parse"]
-    one = by_label["onrecord, 1 process"]
+    one = by_label[ONE_PROCESS]
     ratio = one.docs_per_s / bare.docs_per_s if bare.docs_per_s else 0.0
     verdict = "meets" if ratio >= GOAL_RATIO else "below"
     lines += [
         "",
         f"- onrecord / bare spaCy throughput: **{ratio:.2f}** ({verdict} the goal of {GOAL_RATIO})",
     ]
+    with_model = by_label.get(WITH_MODEL)
+    if with_model is not None:
+        model_ratio = model_throughput_ratio(timings)
+        verdict = "meets" if model_ratio >= MODEL_GOAL_RATIO else "below"
+        lines.append(
+            f"- onrecord with the attribution model / rules only throughput: "
+            f"**{model_ratio:.2f}** ({verdict} the goal of {MODEL_GOAL_RATIO})"
+            + (f"; model {describe_model(model)}" if model is not None else "")
+        )
     multi = [t for t in timings if "worker" in t.label]
     for t in multi:
         lines.append(f"- scaling, {t.label}: **{t.docs_per_s / one.docs_per_s:.2f}x** one process")
@@ -387,9 +441,14 @@ def format_report(
     worker_peak = memory.get("worker_peak_mb")
     lines.append(
         f"- peak RSS: this process {memory['self_mb']:.0f} MB "
-        f"({memory['self_before_pool_mb']:.0f} MB before the pool ran; it holds two models: "
-        f"the bare one and the one with onrecord's components); "
-        f"RUSAGE_CHILDREN {memory['children_mb']:.0f} MB"
+        f"({memory['self_before_pool_mb']:.0f} MB before the pool ran; it holds "
+        + (
+            "three pipelines: the bare one, the one with onrecord's components and the one "
+            "with the attribution model too); "
+            if with_model is not None
+            else "two models: the bare one and the one with onrecord's components); "
+        )
+        + f"RUSAGE_CHILDREN {memory['children_mb']:.0f} MB"
         + (
             f"; each pool worker up to {worker_peak:.0f} MB (VmHWM sampled from /proc over "
             f"{memory['workers_sampled']} pool processes, the fork server included)"
@@ -398,6 +457,13 @@ def format_report(
         )
     )
     return "\n".join(lines)
+
+
+def model_throughput_ratio(timings: Sequence[Timing]) -> float:
+    """Docs/s with the attribution model over docs/s of the rules alone (one process each)."""
+    by_label = {t.label: t for t in timings}
+    one, with_model = by_label[ONE_PROCESS], by_label[WITH_MODEL]
+    return with_model.docs_per_s / one.docs_per_s if one.docs_per_s else 0.0
 
 
 def write_docs(report: str, path: Path = BENCHMARK_DOC) -> None:
@@ -419,12 +485,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=True,
         help="rewrite the table in docs/BENCHMARK.md (default)",
     )
+    model = parser.add_mutually_exclusive_group()
+    model.add_argument(
+        "--attribution-model",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also time onrecord with this trained attribution model; default: "
+        f"{DEFAULT_MODEL_DIR.relative_to(REPO_ROOT)} when it holds a model",
+    )
+    model.add_argument("--no-model", action="store_true", help="the rules alone, even with a model")
     args = parser.parse_args(argv)
 
+    try:
+        model_dir = default_model_dir(args.attribution_model, no_model=args.no_model)
+    except OnrecordError as exc:
+        parser.exit(2, f"bench: error: {exc}\n")
+    attribution = AttributionSetting.of(model_dir)
+    info = model_info(model_dir) if model_dir is not None else None
+
     corpus = load_corpus(args.shared)
+    load_before = _load_average()
     print(f"bench: {corpus.name}, {len(corpus.texts)} documents, {corpus.chars:,} characters")
-    timings, memory = run_benchmark(corpus, repeat=max(args.repeat, 1), workers=args.workers)
-    report = format_report(corpus, timings, memory, machine_facts(), max(args.repeat, 1))
+    if info is not None:
+        print(f"bench: with the attribution model {info.describe()}")
+    try:
+        timings, memory = run_benchmark(
+            corpus, repeat=max(args.repeat, 1), workers=args.workers, attribution=attribution
+        )
+    except OnrecordError as exc:
+        parser.exit(2, f"bench: error: {exc}\n")
+    facts = machine_facts()
+    if load_before and (load_after := _load_average()):
+        # other work on the machine slows every run: say how busy it was
+        facts["load average"] = f"{load_before} at the start, {load_after} at the end"
+    report = format_report(corpus, timings, memory, facts, max(args.repeat, 1), info)
     print(report)
     if args.write_docs:
         write_docs(report)

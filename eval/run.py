@@ -1,11 +1,18 @@
 """Evaluate onrecord's attributions against PolNeAR, with textacy as the baseline.
 
     python -m eval.run --shared ../shared [--split dev] [--limit N] [--json OUT]
+        [--attribution-model DIR | --no-model] [--model-mode MODE ...]
 
 PolNeAR has no licence: it is read from ``--shared`` at run time and nothing of it
 is copied into the project. Without it the command prints one line and exits 0.
 The full run rewrites the figures in docs/EVALUATION.md (``--no-write-docs`` to keep
 them); a ``--limit`` run never does, since its figures are not comparable.
+
+Systems: ``onrecord`` (the rules alone, whatever ``ONRECORD_ATTRIBUTION_MODEL`` says),
+``textacy``, and, when a trained attribution model is given (``--attribution-model DIR``;
+default ``models/attribution-polnear`` when it holds a model; ``--no-model`` to skip),
+``onrecord+model`` (the rules with that model), or one ``onrecord+model[MODE]`` per
+``--model-mode MODE`` (passed to the component as ``{"mode": MODE}``).
 """
 
 from __future__ import annotations
@@ -13,15 +20,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from onrecord.attribution_model import META_FILE, AttributionSetting, ModelInfo, model_info
+from onrecord.errors import OnrecordError
 
 from .brat import GoldDocument, load_split
 from .metrics import MODES, ROLES, SPLITS, PredictedQuote, Scorer, spans_have_quote_mark
@@ -29,14 +40,79 @@ from .metrics import MODES, ROLES, SPLITS, PredictedQuote, Scorer, spans_have_qu
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["EvalResult", "SystemResult", "evaluate", "main", "polnear_dir"]
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "EvalResult",
+    "System",
+    "SystemResult",
+    "default_model_dir",
+    "evaluate",
+    "main",
+    "plan_systems",
+    "polnear_dir",
+]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EVALUATION_DOC = REPO_ROOT / "docs" / "EVALUATION.md"
 START_MARKER = "<!-- eval:start -->"
 END_MARKER = "<!-- eval:end -->"
 SYSTEMS = ("onrecord", "textacy")
+#: The model `make model` trains (git-ignored): evaluated beside the rules when present.
+DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "attribution-polnear"
+MODEL_SYSTEM = "onrecord+model"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class System:
+    """One row group of the table: ``kind`` "onrecord" (with ``attribution``: the trained
+    model it runs, none for the rules alone) or "textacy"."""
+
+    name: str
+    kind: str
+    attribution: AttributionSetting = AttributionSetting()
+
+    @classmethod
+    def named(cls, name: str) -> System:
+        if name in ("onrecord", "textacy"):
+            return cls(name, name)
+        raise ValueError(f"unknown system {name!r} (a model system needs plan_systems)")
+
+
+def plan_systems(
+    model_dir: Path | None = None, modes: Sequence[str] = (), *, textacy: bool = True
+) -> list[System]:
+    """``onrecord`` (rules only), the model systems, then ``textacy``.
+
+    With ``model_dir``: one ``onrecord+model`` system, or one ``onrecord+model[MODE]`` per
+    mode (its component config gets ``{"mode": MODE}``). Modes without a model raise.
+    """
+    if modes and model_dir is None:
+        raise ValueError("--model-mode needs a model (--attribution-model DIR)")
+    systems = [System("onrecord", "onrecord")]
+    if model_dir is not None:
+        if modes:
+            for mode in dict.fromkeys(modes):  # in order, once each
+                setting = AttributionSetting.of(model_dir, {"mode": mode})
+                systems.append(System(f"{MODEL_SYSTEM}[{mode}]", "onrecord", setting))
+        else:
+            systems.append(System(MODEL_SYSTEM, "onrecord", AttributionSetting.of(model_dir)))
+    if textacy:
+        systems.append(System("textacy", "textacy"))
+    return systems
+
+
+def default_model_dir(
+    given: Path | None, *, no_model: bool = False, default: Path = DEFAULT_MODEL_DIR
+) -> Path | None:
+    """The model to evaluate: none with ``no_model``; ``given`` (which must be a model
+    directory: ``OnrecordError`` otherwise); else ``default`` when it holds a model."""
+    if no_model:
+        return None
+    if given is not None:
+        model_info(given)  # raises with one line when it is not a model
+        return given
+    return default if (default / META_FILE).is_file() else None
 
 
 @dataclass(slots=True)
@@ -57,6 +133,10 @@ class EvalResult:
     gold_direct: int
     systems: dict[str, SystemResult]
     reader: dict[str, Any]
+    #: The trained attribution model of each model system, by system name.
+    models: dict[str, ModelInfo] = field(default_factory=dict)
+    #: The further component config of each model system ({"mode": ...}), by system name.
+    model_config: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def figure(self, system: str, role: str, split: str, metric: str) -> float:
         """``metric`` is ``{exact,partial}_{precision,recall,f1}`` or ``gold``/``pred``."""
@@ -85,6 +165,14 @@ class EvalResult:
             "gold_direct_or_mixed": self.gold_direct,
             "reader": self.reader,
             "systems": systems,
+            "models": {
+                name: {
+                    **asdict(info),
+                    "shown": _shown_path(info.path),
+                    "config": self.model_config.get(name, {}),
+                }
+                for name, info in self.models.items()
+            },
         }
 
 
@@ -96,8 +184,13 @@ def polnear_dir(shared: Path) -> Path:
 
 
 def _onrecord_predictions(
-    gold: Sequence[GoldDocument], workers: int, result: SystemResult
+    gold: Sequence[GoldDocument],
+    workers: int,
+    result: SystemResult,
+    attribution: AttributionSetting | None = None,
 ) -> dict[str, list[PredictedQuote]]:
+    """``attribution``: the trained model to run, passed explicitly (never read from the
+    environment); None or an empty setting: the rules alone."""
     from onrecord.ingest import document_from_text
     from onrecord.pipeline import analyze_documents
     from onrecord.types import Record
@@ -116,7 +209,10 @@ def _onrecord_predictions(
         documents.append(doc)
 
     out: dict[str, list[PredictedQuote]] = {}
-    for g, record in zip(gold, analyze_documents(documents, workers=workers), strict=True):
+    results = analyze_documents(
+        documents, workers=workers, attribution=attribution or AttributionSetting()
+    )
+    for g, record in zip(gold, results, strict=True):
         if not isinstance(record, Record):
             result.errors[g.name] = f"{record.error.code}: {record.error.message}"
             out[g.name] = []
@@ -220,9 +316,15 @@ def evaluate(
     split: str = "dev",
     limit: int | None = None,
     workers: int = 1,
-    systems: Sequence[str] = SYSTEMS,
+    systems: Sequence[str | System] = SYSTEMS,
 ) -> EvalResult:
-    """Run the systems over one PolNeAR split and score them (raises if PolNeAR is absent)."""
+    """Run the systems over one PolNeAR split and score them (raises if PolNeAR is absent).
+
+    ``systems``: names ("onrecord", "textacy") or ``System``s (``plan_systems``)."""
+    planned = [s if isinstance(s, System) else System.named(s) for s in systems]
+    with_model = [s for s in planned if s.attribution.enabled]
+    models = {s.name: model_info(s.attribution.path) for s in with_model}
+    model_config = {s.name: dict(s.attribution.config) for s in with_model}
     gold = load_split(polnear_dir(shared), split)
     if not gold:
         raise FileNotFoundError(f"no PolNeAR documents under {polnear_dir(shared) / split}")
@@ -230,19 +332,19 @@ def evaluate(
         gold = gold[:limit]
 
     results: dict[str, SystemResult] = {}
-    for name in systems:
-        res = SystemResult(name)
+    for system in planned:
+        res = SystemResult(system.name)
         started = time.perf_counter()
-        if name == "onrecord":
-            predictions = _onrecord_predictions(gold, workers, res)
-        elif name == "textacy":
+        if system.kind == "onrecord":
+            predictions = _onrecord_predictions(gold, workers, res, system.attribution)
+        elif system.kind == "textacy":
             predictions = _textacy_predictions(gold, res)
         else:
-            raise ValueError(f"unknown system {name!r}")
+            raise ValueError(f"unknown system kind {system.kind!r}")
         res.seconds = time.perf_counter() - started
         for g in gold:
             res.scorer.add_document(g.text, g.attributions, predictions[g.name])
-        results[name] = res
+        results[system.name] = res
 
     attributions = [(g, a) for g in gold for a in g.attributions]
     return EvalResult(
@@ -252,6 +354,8 @@ def evaluate(
         gold_direct=sum(spans_have_quote_mark(g.text, a.content) for g, a in attributions),
         systems=results,
         reader=_reader_summary(gold),
+        models=models,
+        model_config=model_config,
     )
 
 
@@ -260,6 +364,28 @@ def evaluate(
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}"
+
+
+def _shown_path(path: str) -> str:
+    """A model path relative to the repository when it lies inside it."""
+    for candidate in (Path(os.path.abspath(path)), Path(path).resolve()):
+        if candidate.is_relative_to(REPO_ROOT):
+            return str(candidate.relative_to(REPO_ROOT))
+    return path
+
+
+def describe_model(info: ModelInfo, config: dict[str, Any] | None = None) -> str:
+    """``DIR (kind K, epoch E of N, base B, sha256 H[, mode M])``: the model directory
+    (relative to the repository when inside it) and what its metadata says."""
+    facts = [f"kind {info.kind}"]
+    if info.best_epoch is not None:
+        facts.append(f"epoch {info.best_epoch}" + (f" of {info.epochs}" if info.epochs else ""))
+    if info.base_model:
+        facts.append(f"base {info.base_model}")
+    facts.append(f"sha256 {info.digest}")
+    for key, value in (config or {}).items():
+        facts.append(f"{key} {value}")
+    return f"{_shown_path(info.path)} ({', '.join(facts)})"
 
 
 def format_table(result: EvalResult) -> str:
@@ -302,6 +428,9 @@ def format_summary(result: EvalResult) -> str:
             f"{name}: {res.seconds:.1f} s for {result.documents} documents; {notes}; "
             f"errors: {len(res.errors)}"
         )
+    for name, info in result.models.items():
+        config = result.model_config.get(name)
+        lines.append(f"{name} = rules + attribution model {describe_model(info, config)}")
     return "\n".join(lines)
 
 
@@ -349,11 +478,27 @@ def write_docs(result: EvalResult, path: Path = EVALUATION_DOC) -> None:
             format_table(result),
             "",
             "Figures are percentages, micro-averaged over documents. `pred` counts predictions "
-            "on the side (direct/mixed or indirect) decided by partial matching.",
+            "on the side (direct/mixed or indirect) decided by partial matching."
+            + (
+                f" `{MODEL_SYSTEM}` rows: the same rules with the trained attribution model named "
+                "above (docs/TRAINING.md); `onrecord` rows: the rules alone."
+                if result.models
+                else ""
+            ),
         ]
     )
     current = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
     path.write_text(replace_between_markers(current, block, START_MARKER, END_MARKER), "utf-8")
+
+
+def _load_models(systems: Sequence[System]) -> None:
+    """Build each model system's pipeline now (it is cached), so that a component that
+    refuses its config stops the run before the first system has been scored."""
+    from onrecord.nlp import get_nlp
+
+    for system in systems:
+        if system.attribution.enabled:
+            get_nlp(attribution=system.attribution)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -369,14 +514,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=True,
         help="rewrite the figures in docs/EVALUATION.md (default; never with --limit)",
     )
+    model = parser.add_mutually_exclusive_group()
+    model.add_argument(
+        "--attribution-model",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also evaluate the rules with this trained attribution model (onrecord+model); "
+        f"default: {DEFAULT_MODEL_DIR.relative_to(REPO_ROOT)} when it holds a model",
+    )
+    model.add_argument(
+        "--no-model", action="store_true", help="the rules and textacy only, even with a model"
+    )
+    parser.add_argument(
+        "--model-mode",
+        action="append",
+        default=[],
+        metavar="MODE",
+        help="ablation: one system onrecord+model[MODE] per mode given (repeatable), the "
+        'component run with {"mode": MODE}',
+    )
     args = parser.parse_args(argv)
+
+    try:
+        model_dir = default_model_dir(args.attribution_model, no_model=args.no_model)
+        systems = plan_systems(model_dir, args.model_mode)
+    except (OnrecordError, ValueError) as exc:
+        parser.exit(2, f"eval: error: {exc}\n")
 
     corpus = polnear_dir(args.shared)
     if not (corpus / args.split / "text").is_dir():
         print(f"eval: skipped, PolNeAR not found at {corpus} (pass --shared)")
         return 0
 
-    result = evaluate(args.shared, split=args.split, limit=args.limit, workers=args.workers)
+    print("eval: systems " + ", ".join(s.name for s in systems))
+    try:
+        _load_models(systems)
+        result = evaluate(
+            args.shared, split=args.split, limit=args.limit, workers=args.workers, systems=systems
+        )
+    except OnrecordError as exc:  # e.g. the component refused a --model-mode
+        parser.exit(2, f"eval: error: {exc}\n")
     print(format_summary(result))
     print()
     print(format_table(result))

@@ -17,7 +17,7 @@ from typing import IO, Annotated
 import typer
 
 from . import __version__
-from .cli_params import ProgressOption, error_line
+from .cli_params import AttributionModelOption, ProgressOption, attribution_setting, error_line
 from .cli_params import valid_date as _valid_date
 from .errors import OnrecordError
 from .types import ErrorRecord, Record
@@ -98,6 +98,7 @@ def analyze(
         ),
     ] = None,
     progress: ProgressOption = None,
+    attribution_model: AttributionModelOption = None,
 ) -> None:
     """Analyse articles and write one record per document.
 
@@ -106,16 +107,19 @@ def analyze(
       onrecord analyze article.txt --format table
       onrecord analyze corpus/ --published 2024-03-04 -o records.jsonl
       curl -s https://example.org/story | onrecord analyze - --format table
+      onrecord analyze corpus/ --attribution-model models/attribution-polnear
 
     A document that cannot be read still yields a record with an "error" field;
-    the run goes on and exits with code 1 at the end.
+    the run goes on and exits with code 1 at the end. With an attribution model,
+    each record's "pipeline" field names it.
     """
     from .ingest import iter_documents
     from .pipeline import analyze_documents
 
+    attribution = attribution_setting(attribution_model)
     show_progress = sys.stderr.isatty() if progress is None else progress
     items = iter_documents(paths, published=published, max_bytes=max_bytes)
-    results = analyze_documents(items, workers=workers)
+    results = analyze_documents(items, workers=workers, attribution=attribution)
     failed = 0
     out: IO[str]
     with _open_output(output) as out:

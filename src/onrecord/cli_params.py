@@ -3,19 +3,52 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .types import ErrorRecord
 
-__all__ = ["ProgressOption", "error_line", "valid_date"]
+if TYPE_CHECKING:
+    from .attribution_model import AttributionSetting
+
+__all__ = [
+    "AttributionModelOption",
+    "ProgressOption",
+    "attribution_setting",
+    "error_line",
+    "valid_date",
+]
 
 #: --progress/--no-progress, the same for every long-running command.
 ProgressOption = Annotated[
     bool | None,
     typer.Option(help="Show a progress bar on stderr (default: when stderr is a terminal)."),
 ]
+
+
+#: --attribution-model DIR, the same for every command that analyses text.
+AttributionModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--attribution-model",
+        metavar="DIR",
+        help="A trained attribution model directory (made by `onrecord train attribution`, "
+        "docs/TRAINING.md): its attributions are added where the rules found none. "
+        "Default: $ONRECORD_ATTRIBUTION_MODEL; without either, the rules alone.",
+        show_default=False,
+    ),
+]
+
+
+def attribution_setting(path: Path | None) -> AttributionSetting:
+    """The model of ``--attribution-model``, else of the environment; checked now, so a
+    folder that is not a model stops the command with one line (``OnrecordError``)."""
+    from .attribution_model import AttributionSetting
+
+    setting = AttributionSetting.from_env() if path is None else AttributionSetting.of(path)
+    return setting.check()
 
 
 def valid_date(value: str | None) -> str | None:

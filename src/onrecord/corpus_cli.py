@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .cli_params import ProgressOption, error_line
+from .cli_params import AttributionModelOption, ProgressOption, attribution_setting, error_line
 from .cli_params import valid_date as _valid_date
 from .errors import OnrecordError
 from .types import ErrorRecord, Record
@@ -151,6 +151,7 @@ def ingest(
     no_store: Annotated[
         bool, typer.Option("--no-store", help="Ray engine: write the shards only.")
     ] = False,
+    attribution_model: AttributionModelOption = None,
 ) -> None:
     """Analyse articles and store the records in a corpus database.
 
@@ -160,15 +161,19 @@ def ingest(
       onrecord ingest corpus/ --db news.db --workers 2
       onrecord ingest corpus/ --db news.db --update   # after upgrading onrecord
       onrecord ingest crawl.warc.gz https://example.org/feed.xml --delay 2
+      onrecord ingest corpus/ --attribution-model models/attribution-polnear --update
 
     Each document is stored once (by id, or by identical text); running the same
     ingest again only adds what is new, so an interrupted run just continues.
     A document that fails is recorded in the errors table and the run goes on
-    (exit code 1 at the end).
+    (exit code 1 at the end). A record made with an attribution model names it in
+    its pipeline, so --update analyses again what was made without it (or with another).
     """
     from .ingest.web import fetch_options
     from .store import ingest as run_ingest
 
+    with _one_line_errors():
+        attribution = attribution_setting(attribution_model)
     if engine is Engine.ray:
         from .engines.ray_engine import cli_ingest
 
@@ -183,6 +188,7 @@ def ingest(
                 update=update,
                 max_bytes=max_bytes,
                 progress=sys.stderr.isatty() if progress is None else progress,
+                attribution=attribution,
             )
         if failed:
             raise typer.Exit(1)
@@ -206,6 +212,7 @@ def ingest(
                 update=update,
                 max_bytes=max_bytes,
                 on_result=reporter,
+                attribution=attribution,
             )
     except KeyboardInterrupt:
         so_far = reporter.stats.summary() if reporter and reporter.stats else "nothing stored"

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import TYPE_CHECKING
 
+from .attribution_model import (
+    ATTRIBUTION_MODEL_ENV,
+    COMPONENT,
+    AttributionArg,
+    AttributionSetting,
+    as_setting,
+)
 from .errors import OnrecordError
 from .settings import get_settings
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["get_nlp", "get_base_nlp", "ONRECORD_PIPES"]
+__all__ = ["get_nlp", "get_base_nlp", "ONRECORD_PIPES", "ATTRIBUTION_MODEL_ENV"]
 
 #: The components onrecord appends to the base model, in order.
 ONRECORD_PIPES = ("onrecord_quotes", "onrecord_framing")
@@ -20,9 +26,8 @@ ONRECORD_PIPES = ("onrecord_quotes", "onrecord_framing")
 _lock = threading.Lock()
 _cache: dict[tuple[str, bool, str], Language] = {}
 
-#: A trained attribution model directory (docs/TRAINING.md); its component runs after the
-#: rules' and adds what they missed. Unset: the rules alone.
-ATTRIBUTION_MODEL_ENV = "ONRECORD_ATTRIBUTION_MODEL"
+# ATTRIBUTION_MODEL_ENV: a trained attribution model directory (docs/TRAINING.md); its
+# component runs after the rules' and adds what they missed. Unset: the rules alone.
 
 
 def _load(model: str) -> Language:
@@ -42,17 +47,29 @@ def get_base_nlp(model: str | None = None) -> Language:
     return _get(model or get_settings().spacy_model, with_components=False)
 
 
-def get_nlp(model: str | None = None) -> Language:
-    """The spaCy model with onrecord's components, cached per process."""
-    return _get(model or get_settings().spacy_model, with_components=True)
+def get_nlp(model: str | None = None, *, attribution: AttributionArg = None) -> Language:
+    """The spaCy model with onrecord's components, cached per process.
+
+    ``attribution``: the trained attribution model to add after the rules (an
+    ``AttributionSetting`` or a model directory); "" for the rules alone; None (the
+    default) reads ``ONRECORD_ATTRIBUTION_MODEL`` (and ``ONRECORD_ATTRIBUTION_MODEL_MODE``).
+    """
+    return _get(
+        model or get_settings().spacy_model,
+        with_components=True,
+        attribution=as_setting(attribution),
+    )
 
 
-def _get(model: str, *, with_components: bool) -> Language:
-    attribution_model = os.environ.get(ATTRIBUTION_MODEL_ENV, "") if with_components else ""
-    key = (model, with_components, attribution_model)
+def _get(
+    model: str, *, with_components: bool, attribution: AttributionSetting | None = None
+) -> Language:
+    setting = attribution if with_components and attribution is not None else AttributionSetting()
+    key = (model, with_components, setting.cache_key())
     with _lock:
         nlp = _cache.get(key)
         if nlp is None:
+            setting.check()  # a folder that is not a model: one line, before any loading
             nlp = _load(model)
             if with_components:
                 from . import components  # noqa: F401  (registers the factories)
@@ -61,13 +78,32 @@ def _get(model: str, *, with_components: bool) -> Language:
                 for name in ONRECORD_PIPES:
                     if name not in nlp.pipe_names:
                         nlp.add_pipe(name, last=True)
-                if attribution_model:
-                    from .train import hybrid  # noqa: F401  (registers the component)
-
-                    nlp.add_pipe(
-                        "onrecord_attribution_model",
-                        after="onrecord_quotes",
-                        config={"path": attribution_model},
-                    )
+                if setting.enabled:
+                    _add_attribution_model(nlp, setting)
             _cache[key] = nlp
         return nlp
+
+
+def _one_line(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)  # confection's ConfigValidationError: a list
+    if isinstance(errors, list) and errors and all(isinstance(e, dict) for e in errors):
+        return "; ".join(
+            f"{'.'.join(str(x) for x in e.get('loc', []))}: {e.get('msg', '')}" for e in errors
+        )
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _add_attribution_model(nlp: Language, setting: AttributionSetting) -> None:
+    from .train import hybrid  # noqa: F401  (registers the component)
+
+    try:
+        nlp.add_pipe(COMPONENT, after="onrecord_quotes", config=setting.component_config())
+    except OnrecordError:
+        raise
+    except Exception as exc:  # e.g. a config key this onrecord's component does not take
+        extra = dict(setting.config)
+        given = f" with config {extra}" if extra else ""
+        raise OnrecordError(
+            f"{setting.path}: the attribution model could not be added{given}: {_one_line(exc)}"
+        ) from None

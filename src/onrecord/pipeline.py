@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .attribution_model import AttributionArg, AttributionSetting, as_setting
 from .errors import OnrecordError
 from .types import Document, ErrorInfo, ErrorRecord, Record
 
@@ -26,8 +27,15 @@ _SPACY_MAX_LENGTH = 2_000_000
 
 
 def pipeline_id(nlp: Language) -> str:
+    """What made a record: onrecord's version, the spaCy model and, when one runs, the
+    trained attribution model (its name, kind, epoch and a hash of its metadata), so that
+    ``ingest --update`` analyses again what another model made."""
+    from .attribution_model import describe_pipeline_model
+
     meta = nlp.meta
-    return f"onrecord {__version__}; {meta.get('name', '?')} {meta.get('version', '?')}"
+    base = f"onrecord {__version__}; {meta.get('name', '?')} {meta.get('version', '?')}"
+    model = describe_pipeline_model(nlp)
+    return f"{base}; {model}" if model else base
 
 
 def _prepare(nlp: Language) -> None:
@@ -52,11 +60,15 @@ def _error(document: Document, exc: BaseException) -> ErrorRecord:
     )
 
 
-def analyze_document(document: Document, nlp: Language | None = None) -> Record:
-    """Analyse one document (raises on failure; see ``analyze_documents`` for batches)."""
+def analyze_document(
+    document: Document, nlp: Language | None = None, *, attribution: AttributionArg = None
+) -> Record:
+    """Analyse one document (raises on failure; see ``analyze_documents`` for batches).
+
+    ``attribution`` (without ``nlp``): as for ``get_nlp``; None reads the environment."""
     from .nlp import get_nlp
 
-    nlp = nlp or get_nlp()
+    nlp = nlp or get_nlp(attribution=attribution)
     _prepare(nlp)
     doc = nlp(document.text)
     return build_record(document, doc, pipeline=pipeline_id(nlp))
@@ -103,13 +115,24 @@ def _analyze_batch_local(
 # --- process pool -----------------------------------------------------------------------
 
 _worker_nlp: Language | None = None
+_worker_error: OnrecordError | None = None
 
 
-def _worker_init(model: str | None) -> None:
-    global _worker_nlp
+def _worker_init(model: str | None, attribution: AttributionSetting | None = None) -> None:
+    """Load the pipeline once per worker. ``attribution`` comes from the parent, never from
+    the worker's environment. A failure is kept and raised by the first chunk: an
+    initializer that raises makes the pool start workers again and again."""
+    global _worker_nlp, _worker_error
     from .nlp import get_nlp
 
-    _worker_nlp = get_nlp(model)
+    try:
+        _worker_nlp = get_nlp(model, attribution=attribution or AttributionSetting())
+    except OnrecordError as exc:
+        _worker_error = OnrecordError(exc.message)
+    except Exception as exc:
+        _worker_error = OnrecordError(
+            f"a worker could not load the pipeline: {type(exc).__name__}: {exc}"
+        )
 
 
 #: A result on its way from a worker: ``(is_record, JSON)``, or the result itself when it
@@ -126,6 +149,8 @@ def _worker_run(chunk: list[Document | ErrorRecord]) -> list[_Sent]:
     It is the contract's own form (``Record.to_json``), the one the Ray engine's shards
     carry, and the round trip gives the same record.
     """
+    if _worker_error is not None:
+        raise _worker_error
     assert _worker_nlp is not None
     sent: list[_Sent] = []
     for result in _analyze_batch_local(chunk, _worker_nlp, batch_size=len(chunk) or 1):
@@ -162,20 +187,28 @@ def analyze_documents(
     workers: int = 1,
     batch_size: int = 16,
     model: str | None = None,
+    attribution: AttributionArg = None,
 ) -> Iterator[Record | ErrorRecord]:
     """Analyse a stream of documents, yielding results in input order.
 
     ``ErrorRecord`` items (from ingestion) pass straight through. With
     ``workers > 1`` documents go to a process pool, each worker loading the
     spaCy model once; order is kept.
+
+    ``attribution``: the trained attribution model (an ``AttributionSetting`` or a model
+    directory), "" for the rules alone, None for ``ONRECORD_ATTRIBUTION_MODEL``. It is
+    resolved here and handed to every worker. A directory that is not a model raises
+    ``OnrecordError`` before any document is analysed.
     """
+    setting = as_setting(attribution).check()
     if workers <= 1:
         from .nlp import get_nlp
 
-        yield from _analyze_batch_local(items, get_nlp(model), batch_size)
+        yield from _analyze_batch_local(items, get_nlp(model, attribution=setting), batch_size)
         return
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
-    with ctx.Pool(workers, initializer=_worker_init, initargs=(model,)) as pool:
+    initargs = (model, setting.resolved())
+    with ctx.Pool(workers, initializer=_worker_init, initargs=initargs) as pool:
         for results in pool.imap(_worker_run, _chunks(items, batch_size)):
             for item in results:
                 yield _received(item)

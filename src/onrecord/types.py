@@ -149,7 +149,10 @@ class Record(_Model):
     dates: list[DateRef]
     framing: list[Term]
     consistency: list[Check]
-    pipeline: str = Field(default="", description="onrecord version and spaCy model that made it")
+    pipeline: str = Field(
+        default="",
+        description="onrecord version, spaCy model and trained attribution model (if any) that made it",
+    )
 
     def to_json(self) -> str:
         return self.model_dump_json()

@@ -3,8 +3,8 @@
 1. **Read** (driver): ``iter_documents`` as for the local engine; every ``Document`` and
    every ``ErrorRecord`` of ingestion is one row. Rows are cut into shards of
    ``shard_size`` rows in input order; a shard's name is derived from its rows (ids,
-   texts, metadata) and from the onrecord version and model, so the same input gives
-   the same names on every run.
+   texts, metadata) and from the onrecord version, the spaCy model and the trained
+   attribution model (if any), so the same input gives the same names on every run.
 2. **Plan**: a shard whose Parquet file exists with all its rows is done and is not
    analysed again (reruns are idempotent; a killed run resumes); only the others go to
    Ray, one block per shard (``ray.data.from_arrow``).
@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..attribution_model import AttributionArg, AttributionSetting, as_setting
 from ..errors import OnrecordError
 from ..types import Document, ErrorInfo, ErrorRecord, Record
 
@@ -102,10 +103,13 @@ class Shard:
     rows: tuple[str, ...]
 
 
-def _salt(model: str | None) -> str:
+def _salt(model: str | None, attribution: AttributionSetting | None = None) -> str:
     from ..settings import get_settings
 
-    return f"onrecord {__version__}; model {model or get_settings().spacy_model}; shards {SHARD_FORMAT}"
+    salt = f"onrecord {__version__}; model {model or get_settings().spacy_model}; shards {SHARD_FORMAT}"
+    if attribution is not None and attribution.enabled:  # none: the names stay as they were
+        salt += f"; {attribution.describe()}"
+    return salt
 
 
 def plan_shards(
@@ -113,11 +117,12 @@ def plan_shards(
     *,
     shard_size: int = DEFAULT_SHARD_SIZE,
     model: str | None = None,
+    attribution: AttributionSetting | None = None,
 ) -> Iterator[Shard]:
     """Cut the input rows into shards with names derived from their content."""
     if shard_size < 1:
         raise ValueError("shard_size must be at least 1")
-    salt = _salt(model).encode()
+    salt = _salt(model, attribution).encode()
     rows: list[str] = []
     index = 0
 
@@ -237,13 +242,21 @@ def write_shard(path: Path, results: Sequence[Record | ErrorRecord]) -> None:
 class ShardAnalyzer:
     """A Ray actor: loads the model once, then analyses and writes whole shards."""
 
-    def __init__(self, output_dir: str, model: str | None = None, batch_size: int = 8) -> None:
+    def __init__(
+        self,
+        output_dir: str,
+        model: str | None = None,
+        batch_size: int = 8,
+        attribution: AttributionSetting | None = None,
+    ) -> None:
         from ..nlp import get_nlp
 
         self.output_dir = Path(output_dir)
         self.model = model
         self.batch_size = batch_size
-        get_nlp(model)  # once per actor
+        # the driver's setting, never the actor's environment (a cluster node's may differ)
+        self.attribution = attribution or AttributionSetting()
+        get_nlp(model, attribution=self.attribution)  # once per actor
 
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa  # type: ignore[import-not-found,import-untyped,unused-ignore]
@@ -262,7 +275,13 @@ class ShardAnalyzer:
             started = time.monotonic()
             items = [item_from_json(raw) for _, raw in sorted(rows)]
             results = list(
-                analyze_documents(items, workers=1, batch_size=self.batch_size, model=self.model)
+                analyze_documents(
+                    items,
+                    workers=1,
+                    batch_size=self.batch_size,
+                    model=self.model,
+                    attribution=self.attribution,
+                )
             )
             write_shard(self.output_dir / name, results)
             out["shard"].append(name)
@@ -356,6 +375,7 @@ def analyze_to_shards(
     object_store_mb: int = 512,
     progress: bool = False,
     on_shard: Callable[[Path, int, int], None] | None = None,
+    attribution: AttributionArg = None,
 ) -> RayRun:
     """Analyse ``paths`` with Ray into Parquet shards in ``output_dir``.
 
@@ -363,6 +383,8 @@ def analyze_to_shards(
     with one (``auto``, ``ray://host:10001``) the run joins that cluster and ``workers``
     is the number of actors. A Ray session that is already initialised is used as it is.
     ``on_shard(path, rows, errors)`` is called as each shard is written.
+    ``attribution``: the trained attribution model (None: ``ONRECORD_ATTRIBUTION_MODEL``
+    of the driver), given to every actor; its path must exist on every node.
     """
     require_ray()
     from ..ingest import iter_documents
@@ -370,6 +392,7 @@ def analyze_to_shards(
 
     # the driver's model, named to the actors: a cluster's nodes may have other settings
     model = model or get_settings().spacy_model
+    setting = as_setting(attribution).check().resolved()
     out = Path(output_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -381,7 +404,7 @@ def analyze_to_shards(
     started = time.monotonic()
     items = iter_documents(list(paths), published=published, max_bytes=max_bytes)
     todo: list[Shard] = []
-    for shard in plan_shards(items, shard_size=shard_size, model=model):
+    for shard in plan_shards(items, shard_size=shard_size, model=model, attribution=setting):
         path = out / shard.name
         run.shards.append(path)
         run.rows += len(shard.rows)
@@ -393,7 +416,13 @@ def analyze_to_shards(
         with _RaySession(address, workers, object_store_mb):
             run.init_seconds = time.monotonic() - started
             for name, rows, errors in _run_dataset(
-                todo, out, workers=workers, batch_size=batch_size, model=model, progress=progress
+                todo,
+                out,
+                workers=workers,
+                batch_size=batch_size,
+                model=model,
+                progress=progress,
+                attribution=setting,
             ):
                 path = out / name
                 run.written.append(path)
@@ -412,6 +441,7 @@ def _run_dataset(
     batch_size: int,
     model: str | None,
     progress: bool,
+    attribution: AttributionSetting | None = None,
 ) -> Iterator[tuple[str, int, int]]:
     import logging
 
@@ -440,6 +470,7 @@ def _run_dataset(
             "output_dir": str(out.resolve()),
             "model": model,
             "batch_size": batch_size,
+            "attribution": attribution or AttributionSetting(),
         },
         batch_size=None,
         batch_format="pyarrow",
@@ -511,6 +542,7 @@ def ingest(
     shard_size: int = DEFAULT_SHARD_SIZE,
     progress: bool = False,
     on_result: Callable[[Record | ErrorRecord, IngestStats], None] | None = None,
+    attribution: AttributionArg = None,
 ) -> tuple[RayRun, IngestStats | None]:
     """``onrecord ingest --engine ray``: shards, then (unless ``db`` is None) the store."""
     run = analyze_to_shards(
@@ -522,6 +554,7 @@ def ingest(
         max_bytes=max_bytes,
         shard_size=shard_size,
         progress=progress,
+        attribution=attribution,
     )
     if db is None:
         return run, None
@@ -547,6 +580,7 @@ def cli_ingest(
     update: bool = False,
     max_bytes: int | None = None,
     progress: bool = False,
+    attribution: AttributionArg = None,
 ) -> int:
     """``onrecord ingest --engine ray``: one line per failed document and a summary on
     stderr; returns the number of failed documents. ``db`` None: shards only."""
@@ -574,6 +608,7 @@ def cli_ingest(
             max_bytes=max_bytes,
             shard_size=shard_size,
             progress=progress,
+            attribution=attribution,
         )
     except KeyboardInterrupt:
         echo(

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..attribution_model import AttributionArg, as_setting
 from ..types import Document, ErrorRecord, Record
 from .db import PutResult, Store, connect, content_hash, find_document
 from .dialect import Connection
@@ -133,8 +134,12 @@ def ingest(
     max_bytes: int | None = None,
     batch_size: int = 8,
     on_result: Callable[[Record | ErrorRecord, IngestStats], None] | None = None,
+    attribution: AttributionArg = None,
 ) -> IngestStats:
     """Analyse and store ``paths`` in the corpus ``db``; returns what happened.
+
+    ``attribution``: the trained attribution model, as for ``analyze_documents`` (None:
+    ``ONRECORD_ATTRIBUTION_MODEL``); it is part of the records' ``pipeline``.
 
     A document that fails becomes a row of the ``errors`` table and the run goes
     on. A database problem (locked, read-only, disk full) raises ``StoreError``;
@@ -144,6 +149,7 @@ def ingest(
     from ..pipeline import analyze_documents
 
     where = os.fspath(db)
+    setting = as_setting(attribution).check()
     stats = IngestStats()
     pipeline_cache: list[str] = []
 
@@ -152,7 +158,7 @@ def ingest(
             from ..nlp import get_nlp
             from ..pipeline import pipeline_id
 
-            pipeline_cache.append(pipeline_id(get_nlp()))
+            pipeline_cache.append(pipeline_id(get_nlp(attribution=setting)))
         return pipeline_cache[0]
 
     def open_reader() -> Connection:
@@ -175,7 +181,10 @@ def ingest(
             link_pending(store)  # entities across articles, when stale (store/entities.py)
             return stats
         results = analyze_documents(
-            itertools.chain([first], todo), workers=workers, batch_size=batch_size
+            itertools.chain([first], todo),
+            workers=workers,
+            batch_size=batch_size,
+            attribution=setting,
         )
         try:
             for result in results:
