@@ -212,6 +212,9 @@ def describe_pipeline_model(nlp: Language) -> str:
     path = str(config.pop("path", "") or "")
     if not path:
         return ""
+    # name only the options given, not the component's defaults
+    defaults = nlp.get_factory_meta(nlp.get_pipe_meta(COMPONENT).factory).default_config or {}
+    config = {k: v for k, v in config.items() if k not in defaults or defaults[k] != v}
     try:
         return AttributionSetting.of(path, config).describe()
     except OnrecordError:  # loaded, then moved away: say what was given
