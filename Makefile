@@ -4,11 +4,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
-# `make model`: the attribution tagger trained on PolNeAR (git-ignored; never shipped)
+# `make model`: the transformer attribution model trained on PolNeAR (git-ignored; never shipped)
 MODEL_DIR ?= models/attribution-polnear
 POLNEAR ?= $(SHARED)/data/polnear
 # `make eval` and `make bench` add the trained model beside the rules when MODEL_DIR holds one
 MODEL_ARGS = $(if $(wildcard $(MODEL_DIR)/onrecord-model.json),--attribution-model $(MODEL_DIR),--no-model)
+# the ablation in `make eval`: one row group per way of combining the model with the rules
+MODEL_MODES = $(if $(wildcard $(MODEL_DIR)/onrecord-model.json),--model-mode hybrid --model-mode veto --model-mode add --model-mode model)
 
 .PHONY: install demo test lint typecheck pytest eval model bench bench-corpus bench-scale bench-web schema clean
 
@@ -36,7 +38,7 @@ pytest: install
 test: lint typecheck pytest
 
 eval: install
-	$(PY) -m eval.run --shared $(SHARED) $(MODEL_ARGS)
+	$(PY) -m eval.run --shared $(SHARED) $(MODEL_ARGS) $(MODEL_MODES)
 	$(PY) -m eval.speakers
 	$(PY) -m eval.figures
 	$(PY) -m eval.entities
