@@ -26,11 +26,10 @@ model found get confidence :data:`MODEL_CONFIDENCE`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -63,18 +62,9 @@ class RoleModel(Protocol):
 def load_attribution_model(path: Path, *, quantize: bool = False) -> RoleModel:
     """The model in ``path``, whichever kind its ``onrecord-model.json`` names
     (``quantize``: int8 linear layers for a transformer model)."""
-    from .model import META_FILE, MODEL_KIND, AttributionModel
+    from .model import MODEL_KIND, AttributionModel, read_meta
 
-    meta_path = path / META_FILE
-    if not meta_path.is_file():
-        raise OnrecordError(
-            f"{path}: not an attribution model directory (no {META_FILE}); "
-            "train one with `onrecord train attribution`"
-        )
-    try:
-        meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise OnrecordError(f"{meta_path}: cannot be read ({exc})") from None
+    meta = read_meta(path)
     if meta.get("kind") == MODEL_KIND:
         return AttributionModel.load(path)
     from .transformer import TRANSFORMER_FORMAT, TRANSFORMER_KIND, TransformerModel

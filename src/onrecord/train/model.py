@@ -240,6 +240,88 @@ def _base_name(base_nlp: Language) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}=={meta.get('version', '?')}"
 
 
+@dataclass(slots=True)
+class Corpora:
+    """The training and dev corpora, read and parsed (see :func:`load_corpora`)."""
+
+    train: BratCorpus
+    dev: BratCorpus | None
+    warnings: list[BratWarning]
+    base: str
+    train_key: str
+    dev_key: str | None
+    train_docs: list[Doc]
+    dev_docs: list[Doc]
+
+
+def load_corpora(
+    train_dir: Path,
+    dev_dir: Path | None,
+    work: Path,
+    base_model: str | None,
+    progress: Progress | None,
+    *,
+    lemmas: bool = False,
+) -> Corpora:
+    """Read the brat folders (one warning list; an empty folder is an error) and parse them
+    with the base model, through the parse caches in ``work``."""
+    from ..nlp import get_base_nlp
+
+    train_corpus = read_brat_dir(train_dir)
+    warnings = list(train_corpus.warnings)
+    if not train_corpus.documents:
+        raise OnrecordError(f"{train_dir}: no annotated documents (.txt with .ann) found")
+    dev_corpus = None
+    if dev_dir is not None:
+        dev_corpus = read_brat_dir(dev_dir)
+        # the same folder as train and dev (a smoke test) should not warn twice
+        warnings = list(dict.fromkeys([*warnings, *dev_corpus.warnings]))
+        if not dev_corpus.documents:
+            raise OnrecordError(f"{dev_dir}: no annotated documents (.txt with .ann) found")
+    base_nlp = get_base_nlp(base_model)
+    base = _base_name(base_nlp)
+    suffix = "-lemmas" if lemmas else ""
+    train_key = _corpus_key(train_corpus, base)
+    train_docs = _parse_corpus(
+        train_corpus,
+        base_nlp,
+        work / f"train-{train_key}{suffix}.spacy",
+        "parse train",
+        progress,
+        lemmas=lemmas,
+    )
+    dev_docs: list[Doc] = []
+    dev_key = None
+    if dev_corpus is not None:
+        dev_key = _corpus_key(dev_corpus, base)
+        dev_docs = _parse_corpus(
+            dev_corpus,
+            base_nlp,
+            work / f"dev-{dev_key}{suffix}.spacy",
+            "parse dev",
+            progress,
+            lemmas=lemmas,
+        )
+    return Corpora(
+        train_corpus, dev_corpus, warnings, base, train_key, dev_key, train_docs, dev_docs
+    )
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """The ``onrecord-model.json`` of a model directory (one-line errors)."""
+    meta_path = path / META_FILE
+    if not meta_path.is_file():
+        raise OnrecordError(
+            f"{path}: not an attribution model directory (no {META_FILE}); "
+            "train one with `onrecord train attribution`"
+        )
+    try:
+        meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OnrecordError(f"{meta_path}: cannot be read ({exc})") from None
+    return meta
+
+
 def train_attribution(
     train_dir: Path,
     model_dir: Path,
@@ -254,36 +336,16 @@ def train_attribution(
     import spacy
     from thinc.api import Adam, fix_random_seed
 
-    from ..nlp import get_base_nlp
-
     settings = settings or TrainSettings()
     started = time.monotonic()
-    train_corpus = read_brat_dir(train_dir)
-    warnings = list(train_corpus.warnings)
-    if not train_corpus.documents:
-        raise OnrecordError(f"{train_dir}: no annotated documents (.txt with .ann) found")
-    dev_corpus = None
-    if dev_dir is not None:
-        dev_corpus = read_brat_dir(dev_dir)
-        # the same folder as train and dev (a smoke test) should not warn twice
-        warnings = list(dict.fromkeys([*warnings, *dev_corpus.warnings]))
-        if not dev_corpus.documents:
-            raise OnrecordError(f"{dev_dir}: no annotated documents (.txt with .ann) found")
-
-    base_nlp = get_base_nlp(base_model)
-    base = _base_name(base_nlp)
-    work = model_dir / ".work"
-    train_key = _corpus_key(train_corpus, base)
-    train_docs = _parse_corpus(
-        train_corpus, base_nlp, work / f"train-{train_key}.spacy", "parse train", progress
+    data = load_corpora(train_dir, dev_dir, model_dir / ".work", base_model, progress)
+    train_docs, dev_docs, train_key, dev_key = (
+        data.train_docs,
+        data.dev_docs,
+        data.train_key,
+        data.dev_key,
     )
-    dev_docs: list[Doc] = []
-    dev_key = None
-    if dev_corpus is not None:
-        dev_key = _corpus_key(dev_corpus, base)
-        dev_docs = _parse_corpus(
-            dev_corpus, base_nlp, work / f"dev-{dev_key}.spacy", "parse dev", progress
-        )
+    work = model_dir / ".work"
 
     # max_epochs and patience only say when to stop: a stopped run may go on with others
     what = {k: v for k, v in asdict(settings).items() if k not in ("max_epochs", "patience")}
@@ -358,21 +420,43 @@ def train_attribution(
         if dev_docs and patience_left <= 0:
             break
 
+    report = finish_model(
+        model_dir,
+        {"kind": MODEL_KIND, "format": MODEL_FORMAT, "labels": list(LABELS)},
+        settings=asdict(settings),
+        data=data,
+        state=state,
+        size=_dir_size(roles_dir),
+        started=started,
+        resumed_from=resumed_from,
+    )
+    shutil.rmtree(last_dir, ignore_errors=True)
+    state_path.unlink(missing_ok=True)
+    return report
+
+
+def finish_model(
+    model_dir: Path,
+    head: dict[str, Any],
+    *,
+    settings: dict[str, Any],
+    data: Corpora,
+    state: dict[str, Any],
+    size: int,
+    started: float,
+    resumed_from: int,
+) -> TrainReport:
+    """Write ``onrecord-model.json`` (``head``: kind, format ... first) at the end of a run."""
     best_epoch = int(state["best_epoch"])
-    dev_figures = None
-    for entry in state["history"]:
-        if entry["epoch"] == best_epoch:
-            dev_figures = entry.get("dev")
-    size = _dir_size(roles_dir)
+    dev_figures = next((e.get("dev") for e in state["history"] if e["epoch"] == best_epoch), None)
     meta = {
-        "kind": MODEL_KIND,
-        "format": MODEL_FORMAT,
+        **{k: v for k, v in head.items() if k in ("kind", "format")},
         "onrecord_version": __version__,
-        "base_model": base,
-        "labels": list(LABELS),
-        "settings": asdict(settings),
-        "train": _data_meta(train_corpus, train_docs),
-        "dev": None if dev_corpus is None else _data_meta(dev_corpus, dev_docs),
+        "base_model": data.base,
+        **{k: v for k, v in head.items() if k not in ("kind", "format")},
+        "settings": settings,
+        "train": _data_meta(data.train, data.train_docs),
+        "dev": None if data.dev is None else _data_meta(data.dev, data.dev_docs),
         "best_epoch": best_epoch,
         "epochs": int(state["epoch"]),
         "dev_figures": dev_figures,
@@ -382,14 +466,12 @@ def train_attribution(
         "size_bytes": size,
     }
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    shutil.rmtree(last_dir, ignore_errors=True)
-    state_path.unlink(missing_ok=True)
     return TrainReport(
         model_dir=model_dir,
         epochs=int(state["epoch"]),
         best_epoch=best_epoch,
         dev=dev_figures,
-        warnings=warnings,
+        warnings=data.warnings,
         seconds=time.monotonic() - started,
         resumed_from=resumed_from,
         size_bytes=size,
@@ -423,16 +505,7 @@ class AttributionModel:
 
     @classmethod
     def load(cls, path: Path) -> AttributionModel:
-        meta_path = path / META_FILE
-        if not meta_path.is_file():
-            raise OnrecordError(
-                f"{path}: not an attribution model directory (no {META_FILE}); "
-                "train one with `onrecord train attribution`"
-            )
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise OnrecordError(f"{meta_path}: cannot be read ({exc})") from None
+        meta = read_meta(path)
         if meta.get("kind") != MODEL_KIND or meta.get("format") != MODEL_FORMAT:
             raise OnrecordError(
                 f"{path}: a model of kind {meta.get('kind')!r} format {meta.get('format')!r}; "

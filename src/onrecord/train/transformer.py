@@ -33,18 +33,8 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..errors import OnrecordError
 from .brat import Attribution as GoldAttribution
-from .brat import read_brat_dir
 from .data import LABELS, PredictedAttribution, RoleSpan, bio_tags, decode_roles, link_roles
-from .model import (
-    META_FILE,
-    Progress,
-    TrainReport,
-    _base_name,
-    _corpus_key,
-    _data_meta,
-    _parse_corpus,
-    score_tags,
-)
+from .model import Progress, TrainReport, finish_model, load_corpora, score_tags
 
 if TYPE_CHECKING:
     import torch
@@ -278,7 +268,6 @@ def train_transformer(
     """Fine-tune the encoder as a role tagger on the brat folder ``train_dir``."""
     import torch
 
-    from ..nlp import get_base_nlp
     from .encoder import BertEncoder, default_encoder_dir
 
     settings = settings or TransformerSettings()
@@ -287,41 +276,14 @@ def train_transformer(
     for needed in ("config.json", "model.safetensors", "tokenizer.json"):
         if not (encoder_dir / needed).is_file():
             raise OnrecordError(f"{encoder_dir}: no {needed}; not an encoder folder")
-    train_corpus = read_brat_dir(train_dir)
-    warnings = list(train_corpus.warnings)
-    if not train_corpus.documents:
-        raise OnrecordError(f"{train_dir}: no annotated documents (.txt with .ann) found")
-    dev_corpus = None
-    if dev_dir is not None:
-        dev_corpus = read_brat_dir(dev_dir)
-        warnings = list(dict.fromkeys([*warnings, *dev_corpus.warnings]))
-        if not dev_corpus.documents:
-            raise OnrecordError(f"{dev_dir}: no annotated documents (.txt with .ann) found")
-
-    base_nlp = get_base_nlp(base_model)
-    base = _base_name(base_nlp)
-    work = model_dir / ".work"
-    train_key = _corpus_key(train_corpus, base)
-    train_docs = _parse_corpus(
-        train_corpus,
-        base_nlp,
-        work / f"train-{train_key}-lemmas.spacy",
-        "parse train",
-        progress,
-        lemmas=True,
+    data = load_corpora(train_dir, dev_dir, model_dir / ".work", base_model, progress, lemmas=True)
+    train_docs, dev_docs, train_key, dev_key = (
+        data.train_docs,
+        data.dev_docs,
+        data.train_key,
+        data.dev_key,
     )
-    dev_docs: list[Doc] = []
-    dev_key = None
-    if dev_corpus is not None:
-        dev_key = _corpus_key(dev_corpus, base)
-        dev_docs = _parse_corpus(
-            dev_corpus,
-            base_nlp,
-            work / f"dev-{dev_key}-lemmas.spacy",
-            "parse dev",
-            progress,
-            lemmas=True,
-        )
+    work = model_dir / ".work"
     _prepare(train_docs, settings.rule_features)
     _prepare(dev_docs, settings.rule_features)
 
@@ -451,42 +413,28 @@ def train_transformer(
 
     for name in ("config.json", "tokenizer.json"):
         shutil.copyfile(encoder_dir / name, model_dir / name)
-    best_epoch = int(state["best_epoch"])
-    dev_figures = next((e.get("dev") for e in state["history"] if e["epoch"] == best_epoch), None)
     size_bytes = sum(
         (model_dir / n).stat().st_size for n in ("weights.pt", "config.json", "tokenizer.json")
     )
-    meta = {
+    head = {
         "kind": TRANSFORMER_KIND,
         "format": TRANSFORMER_FORMAT,
-        "onrecord_version": __version__,
-        "base_model": base,
         "encoder": str(encoder_dir),
         "encoder_note": "all-MiniLM-L6-v2 (Apache-2.0), first `layers` layers fine-tuned",
         "labels": list(LABELS),
-        "settings": asdict(settings),
-        "train": _data_meta(train_corpus, train_docs),
-        "dev": None if dev_corpus is None else _data_meta(dev_corpus, dev_docs),
-        "best_epoch": best_epoch,
-        "epochs": int(state["epoch"]),
-        "dev_figures": dev_figures,
-        "dev_figures_note": "token-level and exact-span figures of the role tagger alone; "
-        "`make eval` scores whole attributions",
-        "history": state["history"],
-        "size_bytes": size_bytes,
     }
-    (model_dir / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    last.unlink(missing_ok=True)
-    return TrainReport(
-        model_dir=model_dir,
-        epochs=int(state["epoch"]),
-        best_epoch=best_epoch,
-        dev=dev_figures,
-        warnings=warnings,
-        seconds=time.monotonic() - started,
+    report = finish_model(
+        model_dir,
+        head,
+        settings=asdict(settings),
+        data=data,
+        state=state,
+        size=size_bytes,
+        started=started,
         resumed_from=resumed_from,
-        size_bytes=size_bytes,
     )
+    last.unlink(missing_ok=True)
+    return report
 
 
 def _save_weights(net: torch.nn.Module, path: Path) -> None:
