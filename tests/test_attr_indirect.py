@@ -167,3 +167,29 @@ def test_participle_takes_the_subject_up_the_chain_of_verbs() -> None:
     )
     assert q is not None and q.source is not None and q.source.text == "Senator Ruiz"
     assert q.content.text == "the harbour plan would fail"
+
+
+def test_infinitive_cue_keeps_the_verb_group_governing_it() -> None:
+    # the guidelines keep the verb group together: "went on to say", "were more likely to say"
+    q = by_cue("The senator went on to say that the tax was unfair to farmers.", "went on to say")
+    assert q is not None and q.source and q.source.text == "The senator"
+    assert q.content.text == "that the tax was unfair to farmers"
+    q = by_cue(
+        "Voters in the county were slightly more likely to say that the economy was improving.",
+        "were slightly more likely to say",
+    )
+    assert q is not None and q.source and q.source.text == "Voters in the county"
+    # a purpose clause joins the predicate it serves
+    q = by_cue(
+        "The mayor met with farmers to discuss the new tax on water.", "met with farmers to discuss"
+    )
+    assert q is not None and q.content.text == "the new tax on water"
+
+
+def test_infinitive_content_of_another_cue_is_not_grown_into() -> None:
+    # "hopes" is the cue and "to become …" its content: nothing joins across
+    q = by_cue("She hopes to become the first mayor of the port city.", "hopes")
+    assert q is not None and q.content.text == "to become the first mayor of the port city"
+    # a fronted purpose clause, or one set off by a comma, is not part of the verb group
+    found = quotes("The mayor met with farmers on Monday, to discuss the new tax on water.")
+    assert not any(q.cue and q.cue.text.startswith("met") for q in found)
