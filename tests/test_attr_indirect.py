@@ -193,3 +193,21 @@ def test_infinitive_content_of_another_cue_is_not_grown_into() -> None:
     # a fronted purpose clause, or one set off by a comma, is not part of the verb group
     found = quotes("The mayor met with farmers on Monday, to discuss the new tax on water.")
     assert not any(q.cue and q.cue.text.startswith("met") for q in found)
+
+
+def test_noun_cue_keeps_its_determiner_and_adjectives() -> None:
+    # the guidelines keep determiners and adjectives in the span; the possessor is the source
+    q = by_cue(
+        "The senator's stern warning that the harbour would flood within a decade went unheeded.",
+        "stern warning",
+    )
+    assert q is not None and q.source and q.source.text == "The senator's"
+    assert q.content.text == "that the harbour would flood within a decade"
+    q = by_cue("A second view is that the harbour will flood within a decade.", "A second view")
+    assert q is not None and q.content.text == "that the harbour will flood within a decade"
+
+
+def test_noun_cue_leaves_a_demonstrative_out() -> None:
+    # "this view" points back to a view stated before: "this" is no part of the cue
+    q = by_cue("This view is that the harbour will flood within a decade.", "view")
+    assert q is not None

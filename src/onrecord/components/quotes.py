@@ -2612,7 +2612,10 @@ def _extend_cue_left(doc: Doc, att: Attribution, results: list[Attribution]) -> 
     if att.cue is None:
         return
     span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
-    if span is None or not len(span) or span[0].lower_ not in {"to", "not", "never"}:
+    if span is None or not len(span):
+        return
+    noun = span[0] if span[0].pos_ == "NOUN" and span[0].head.i != span[0].i else None
+    if span[0].lower_ not in {"to", "not", "never"} and noun is None:
         return
     blocked: list[tuple[int, int]] = []
     for other in results:
@@ -2625,9 +2628,36 @@ def _extend_cue_left(doc: Doc, att: Attribution, results: list[Attribution]) -> 
     def free(tok: Token) -> bool:
         return not any(s < tok.idx + len(tok.text) and tok.idx < e for s, e in blocked)
 
+    if noun is not None:
+        _extend_noun_cue(att, span, noun, free)
+        return
     start = _governing_start(span, free)
     if start is not None:
         att.cue = (doc[start].idx, att.cue[1])
+
+
+#: A noun cue's modifiers that the guidelines keep in its span ("A second view", "the
+#: controversial proposal", "full embrace of"); a possessor is the source, not the cue.
+_NOUN_CUE_MODIFIER_DEPS = frozenset({"det", "amod", "nummod", "compound", "quantmod"})
+
+
+def _extend_noun_cue(
+    att: Attribution, span: Span, noun: Token, free: Callable[[Token], bool]
+) -> None:
+    """A noun cue takes its determiner and adjectives ("The idea", "his full embrace of")."""
+    doc = span.doc
+    first = noun.i
+    for child in reversed(list(noun.lefts)):
+        sub = list(child.subtree)
+        if child.dep_ not in _NOUN_CUE_MODIFIER_DEPS or sub[-1].i != first - 1:
+            break
+        if not all(free(t) and not t.is_punct and not t.is_space for t in sub):
+            break
+        if child.dep_ == "det" and child.lower_ in {"this", "that", "these", "those"}:
+            break
+        first = sub[0].i
+    if first < noun.i and att.cue is not None:
+        att.cue = (doc[first].idx, att.cue[1])
 
 
 #: Words that may stand between a verb and the "to" of its infinitive complement in one verb
