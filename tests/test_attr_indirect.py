@@ -211,3 +211,13 @@ def test_noun_cue_leaves_a_demonstrative_out() -> None:
     # "this view" points back to a view stated before: "this" is no part of the cue
     q = by_cue("This view is that the harbour will flood within a decade.", "view")
     assert q is not None
+
+
+def test_phrasal_verb_cue_keeps_its_particle() -> None:
+    q = by_cue("The senator talked up the new water tax at the rally.", "talked up")
+    assert q is not None and q.content.text == "the new water tax"
+    q = by_cue("The senator laid out her plan for the harbour on Monday.", "laid out")
+    assert q is not None and q.content.text == "her plan for the harbour"
+    # "up to" before a number is no particle of the cue
+    q = by_cue("The senator said up to ten towns along the coast would flood.", "said")
+    assert q is not None and q.content.text == "up to ten towns along the coast would flood"

@@ -2561,8 +2561,9 @@ _OCCASION_NOUNS = frozenset(
     "call appearance op-ed column briefing".split()
 )
 #: Dependents to the right of a cue verb that may join it: a preposition (only one naming
-#: the occasion), a time ("said Tuesday") or an adverb ("said angrily").
-_CUE_MODIFIER_DEPS = frozenset({"prep", "npadvmod", "advmod", "tmod"})
+#: the occasion), a time ("said Tuesday"), an adverb ("said angrily") or the particle of a
+#: phrasal verb the frame rules leave out ("talked up", "laid out").
+_CUE_MODIFIER_DEPS = frozenset({"prep", "npadvmod", "advmod", "tmod", "prt"})
 
 
 def _extend_cue(doc: Doc, att: Attribution) -> None:
@@ -2662,7 +2663,7 @@ def _extend_noun_cue(
 
 #: Words that may stand between a verb and the "to" of its infinitive complement in one verb
 #: group ("went on to say", "decided not to", "are slightly more likely to say").
-_GROUP_LINK_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "prt", "acomp"})
+_GROUP_LINK_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "prt"})
 
 
 def _governing_start(span: Span, free: Callable[[Token], bool]) -> int | None:
