@@ -167,3 +167,57 @@ def test_participle_takes_the_subject_up_the_chain_of_verbs() -> None:
     )
     assert q is not None and q.source is not None and q.source.text == "Senator Ruiz"
     assert q.content.text == "the harbour plan would fail"
+
+
+def test_infinitive_cue_keeps_the_verb_group_governing_it() -> None:
+    # the guidelines keep the verb group together: "went on to say", "were more likely to say"
+    q = by_cue("The senator went on to say that the tax was unfair to farmers.", "went on to say")
+    assert q is not None and q.source and q.source.text == "The senator"
+    assert q.content.text == "that the tax was unfair to farmers"
+    q = by_cue(
+        "Voters in the county were slightly more likely to say that the economy was improving.",
+        "were slightly more likely to say",
+    )
+    assert q is not None and q.source and q.source.text == "Voters in the county"
+    # a purpose clause joins the predicate it serves
+    q = by_cue(
+        "The mayor met with farmers to discuss the new tax on water.", "met with farmers to discuss"
+    )
+    assert q is not None and q.content.text == "the new tax on water"
+
+
+def test_infinitive_content_of_another_cue_is_not_grown_into() -> None:
+    # "hopes" is the cue and "to become …" its content: nothing joins across
+    q = by_cue("She hopes to become the first mayor of the port city.", "hopes")
+    assert q is not None and q.content.text == "to become the first mayor of the port city"
+    # a fronted purpose clause, or one set off by a comma, is not part of the verb group
+    found = quotes("The mayor met with farmers on Monday, to discuss the new tax on water.")
+    assert not any(q.cue and q.cue.text.startswith("met") for q in found)
+
+
+def test_noun_cue_keeps_its_determiner_and_adjectives() -> None:
+    # the guidelines keep determiners and adjectives in the span; the possessor is the source
+    q = by_cue(
+        "The senator's stern warning that the harbour would flood within a decade went unheeded.",
+        "stern warning",
+    )
+    assert q is not None and q.source and q.source.text == "The senator's"
+    assert q.content.text == "that the harbour would flood within a decade"
+    q = by_cue("A second view is that the harbour will flood within a decade.", "A second view")
+    assert q is not None and q.content.text == "that the harbour will flood within a decade"
+
+
+def test_noun_cue_leaves_a_demonstrative_out() -> None:
+    # "this view" points back to a view stated before: "this" is no part of the cue
+    q = by_cue("This view is that the harbour will flood within a decade.", "view")
+    assert q is not None
+
+
+def test_phrasal_verb_cue_keeps_its_particle() -> None:
+    q = by_cue("The senator talked up the new water tax at the rally.", "talked up")
+    assert q is not None and q.content.text == "the new water tax"
+    q = by_cue("The senator laid out her plan for the harbour on Monday.", "laid out")
+    assert q is not None and q.content.text == "her plan for the harbour"
+    # "up to" before a number is no particle of the cue
+    q = by_cue("The senator said up to ten towns along the coast would flood.", "said")
+    assert q is not None and q.content.text == "up to ten towns along the coast would flood"

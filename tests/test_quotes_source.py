@@ -84,7 +84,7 @@ def test_active_speech_keeps_its_subject() -> None:
 
 
 def test_subject_of_an_adjective_governing_the_cue() -> None:
-    q = by_cue("The mayor was quick to say that the dam was safe.", "to say")
+    q = by_cue("The mayor was quick to say that the dam was safe.", "was quick to say")
     assert source(q) == "The mayor"
 
 
@@ -97,7 +97,7 @@ def test_noun_cue_in_a_verb_phrase_goes_to_the_verb_subject() -> None:
 
 
 def test_noun_cue_in_an_apposition_goes_to_the_noun_it_describes() -> None:
-    q = by_cue("Tomas Holt, a fierce critic of the dam, spoke on Monday.", "critic of")
+    q = by_cue("Tomas Holt, a fierce critic of the dam, spoke on Monday.", "a fierce critic of")
     assert source(q) == "Tomas Holt"
 
 

@@ -24,13 +24,13 @@ offsets into ``doc.text``); speaker resolution happens in ``speakers.py``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..resources import read_tsv
 from .quotemarks import QUOTE_CHARS, Quoted, find_quoted
@@ -601,6 +601,9 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
                 a.continues = position.get(id(target))
         ordered = kept
         _mark_nesting(ordered)
+    for att in ordered:
+        if att.nested_in is None:
+            _extend_cue_left(doc, att, ordered)
     return ordered
 
 
@@ -2558,8 +2561,9 @@ _OCCASION_NOUNS = frozenset(
     "call appearance op-ed column briefing".split()
 )
 #: Dependents to the right of a cue verb that may join it: a preposition (only one naming
-#: the occasion), a time ("said Tuesday") or an adverb ("said angrily").
-_CUE_MODIFIER_DEPS = frozenset({"prep", "npadvmod", "advmod", "tmod"})
+#: the occasion), a time ("said Tuesday"), an adverb ("said angrily") or the particle of a
+#: phrasal verb the frame rules leave out ("talked up", "laid out").
+_CUE_MODIFIER_DEPS = frozenset({"prep", "npadvmod", "advmod", "tmod", "prt"})
 
 
 def _extend_cue(doc: Doc, att: Attribution) -> None:
@@ -2600,6 +2604,122 @@ def _extend_cue(doc: Doc, att: Attribution) -> None:
     if end > span.end:
         last = doc[end - 1]
         att.cue = (att.cue[0], last.idx + len(last.text))
+
+
+def _extend_cue_left(doc: Doc, att: Attribution, results: list[Attribution]) -> None:
+    """Grow an infinitive cue over the verb group governing it (``_governing_start``), when
+    those words are no part of this or another attribution (nesting is settled by then: the
+    grown cue would otherwise lift an attribution out of the one whose content holds it)."""
+    if att.cue is None:
+        return
+    span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
+    if span is None or not len(span):
+        return
+    noun = span[0] if span[0].pos_ == "NOUN" and span[0].head.i != span[0].i else None
+    if span[0].lower_ not in {"to", "not", "never"} and noun is None:
+        return
+    blocked: list[tuple[int, int]] = []
+    for other in results:
+        blocked.extend(other.parts or [other.content])
+        if other.source is not None:
+            blocked.append(other.source)
+        if other is not att and other.cue is not None:
+            blocked.append(other.cue)
+
+    def free(tok: Token) -> bool:
+        return not any(s < tok.idx + len(tok.text) and tok.idx < e for s, e in blocked)
+
+    if noun is not None:
+        _extend_noun_cue(att, span, noun, free)
+        return
+    start = _governing_start(span, free)
+    if start is not None:
+        att.cue = (doc[start].idx, att.cue[1])
+
+
+#: A noun cue's modifiers that the guidelines keep in its span ("A second view", "the
+#: controversial proposal", "full embrace of"); a possessor is the source, not the cue.
+_NOUN_CUE_MODIFIER_DEPS = frozenset({"det", "amod", "nummod", "compound", "quantmod"})
+
+
+def _extend_noun_cue(
+    att: Attribution, span: Span, noun: Token, free: Callable[[Token], bool]
+) -> None:
+    """A noun cue takes its determiner and adjectives ("The idea", "his full embrace of")."""
+    doc = span.doc
+    first = noun.i
+    for child in reversed(list(noun.lefts)):
+        sub = list(child.subtree)
+        if child.dep_ not in _NOUN_CUE_MODIFIER_DEPS or sub[-1].i != first - 1:
+            break
+        if not all(free(t) and not t.is_punct and not t.is_space for t in sub):
+            break
+        if child.dep_ == "det" and child.lower_ in {"this", "that", "these", "those"}:
+            break
+        first = sub[0].i
+    if first < noun.i and att.cue is not None:
+        att.cue = (doc[first].idx, att.cue[1])
+
+
+#: Words that may stand between a verb and the "to" of its infinitive complement in one verb
+#: group ("went on to say", "decided not to", "are slightly more likely to say").
+_GROUP_LINK_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "prt"})
+
+
+def _governing_start(span: Span, free: Callable[[Token], bool]) -> int | None:
+    """An infinitive cue ("to say", "not to recommend") is the complement of the verb before
+    it: the guidelines keep the verb group together, so the cue starts at that verb's group
+    ("went on to say", "is trying to show", "decided not to recommend", "were more likely to
+    say"). Returns the new first token, or None. Repeats up a chain ("will have to continue
+    to emphasize")."""
+    doc = span.doc
+    first = span[0].i
+    grown: int | None = None
+    for _ in range(4):
+        verb = next(
+            (
+                t
+                for t in doc[first : span.end]
+                if t.pos_ in {"VERB", "AUX"} and t.dep_ in {"xcomp", "advcl"} and t.head.i < first
+            ),
+            None,
+        )
+        if verb is None:
+            break
+        to = next((c for c in verb.lefts if c.dep_ == "aux" and c.lower_ == "to"), None)
+        if (
+            to is None
+            or to.i < first
+            or any(t.dep_ not in _VERB_GROUP_DEPS or t.head.i != verb.i for t in doc[first : to.i])
+        ):
+            break
+        head = verb.head
+        top = head
+        if head.pos_ == "ADJ" and head.dep_ == "acomp" and head.head.i < head.i:
+            top = head.head  # "were more likely to say": the copula heads the group
+        elif head.pos_ not in {"VERB", "AUX"}:
+            break
+        new_first = _cue_start_i(top)
+        between = list(doc[new_first:first])
+        if not between or not all(free(t) and not t.is_punct and not t.is_space for t in between):
+            break
+        group = {top.i, head.i}
+        if verb.dep_ == "advcl":
+            # "used his speech to call for", "went out of his way to say": the purpose
+            # clause's verb joins with the predicate it serves, when short and unbroken
+            subj = _subject(top)
+            if len(between) > 8 or subj is None or subj.i > top.i:
+                break
+            first = grown = new_first
+            continue
+        if not all(
+            t.i in group
+            or (t.dep_ in _GROUP_LINK_DEPS and t.head.i in group | {t.i for t in between})
+            for t in between
+        ):
+            break
+        first = grown = new_first
+    return grown
 
 
 def _mark_nesting(results: list[Attribution]) -> None:
