@@ -125,6 +125,8 @@ def _worker_init(model: str | None, attribution: AttributionSetting | None = Non
     global _worker_nlp, _worker_error
     from .nlp import get_nlp
 
+    if attribution is not None and attribution.enabled:
+        _one_torch_thread()
     try:
         _worker_nlp = get_nlp(model, attribution=attribution or AttributionSetting())
     except OnrecordError as exc:
@@ -133,6 +135,17 @@ def _worker_init(model: str | None, attribution: AttributionSetting | None = Non
         _worker_error = OnrecordError(
             f"a worker could not load the pipeline: {type(exc).__name__}: {exc}"
         )
+
+
+def _one_torch_thread() -> None:
+    """A pool worker analyses on one core: a transformer attribution model's PyTorch would
+    otherwise start a thread per core in every worker and oversubscribe the machine (Ray
+    sets OMP_NUM_THREADS per actor itself)."""
+    try:
+        import torch
+    except ImportError:  # the tagger kind of model needs no PyTorch
+        return
+    torch.set_num_threads(1)
 
 
 #: A result on its way from a worker: ``(is_record, JSON)``, or the result itself when it
