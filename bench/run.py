@@ -32,7 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from eval.run import DEFAULT_MODEL_DIR, default_model_dir, describe_model, replace_between_markers
+from eval.run import (
+    add_model_arguments,
+    default_model_dir,
+    describe_model,
+    replace_between_markers,
+)
 
 from onrecord.attribution_model import AttributionSetting, ModelInfo, model_info
 from onrecord.errors import OnrecordError
@@ -485,16 +490,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=True,
         help="rewrite the table in docs/BENCHMARK.md (default)",
     )
-    model = parser.add_mutually_exclusive_group()
-    model.add_argument(
-        "--attribution-model",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="also time onrecord with this trained attribution model; default: "
-        f"{DEFAULT_MODEL_DIR.relative_to(REPO_ROOT)} when it holds a model",
+    add_model_arguments(
+        parser,
+        with_model="also time onrecord with this trained attribution model",
+        without="the rules alone, even with a model",
     )
-    model.add_argument("--no-model", action="store_true", help="the rules alone, even with a model")
     args = parser.parse_args(argv)
 
     try:

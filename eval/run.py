@@ -102,6 +102,21 @@ def plan_systems(
     return systems
 
 
+def add_model_arguments(parser: argparse.ArgumentParser, *, with_model: str, without: str) -> None:
+    """``--attribution-model DIR`` | ``--no-model`` (for ``default_model_dir``), as eval.run and
+    bench.run take them."""
+    model = parser.add_mutually_exclusive_group()
+    model.add_argument(
+        "--attribution-model",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"{with_model}; default: {DEFAULT_MODEL_DIR.relative_to(REPO_ROOT)} "
+        "when it holds a model",
+    )
+    model.add_argument("--no-model", action="store_true", help=without)
+
+
 def default_model_dir(
     given: Path | None, *, no_model: bool = False, default: Path = DEFAULT_MODEL_DIR
 ) -> Path | None:
@@ -514,17 +529,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=True,
         help="rewrite the figures in docs/EVALUATION.md (default; never with --limit)",
     )
-    model = parser.add_mutually_exclusive_group()
-    model.add_argument(
-        "--attribution-model",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="also evaluate the rules with this trained attribution model (onrecord+model); "
-        f"default: {DEFAULT_MODEL_DIR.relative_to(REPO_ROOT)} when it holds a model",
-    )
-    model.add_argument(
-        "--no-model", action="store_true", help="the rules and textacy only, even with a model"
+    add_model_arguments(
+        parser,
+        with_model="also evaluate the rules with this trained attribution model (onrecord+model)",
+        without="the rules and textacy only, even with a model",
     )
     parser.add_argument(
         "--model-mode",
