@@ -34,7 +34,7 @@ from typing import Protocol
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..components.quotes import Attribution
+from ..components.quotes import Attribution, _doc_text
 from ..errors import OnrecordError
 from .data import PredictedAttribution, RoleSpan, link_roles
 
@@ -91,7 +91,7 @@ def _head(doc: Doc, span: Span | None) -> int:
 def _as_attribution(doc: Doc, predicted: PredictedAttribution) -> Attribution:
     parts = sorted(predicted.content)
     content = (parts[0][0], parts[-1][1])
-    text = doc.text
+    text = _doc_text(doc)  # built once per Doc (the rules cached it)
     direct = text[content[0]] in _QUOTE_MARKS or text[content[1] - 1] in _QUOTE_MARKS
     source = predicted.source[0] if predicted.source else None
     return Attribution(
