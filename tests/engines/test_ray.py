@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -152,6 +155,61 @@ def test_a_killed_run_resumes(corpus: Path, first_run: ray_engine.RayRun) -> Non
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in first_run.shards)
     assert {p.name: p.stat().st_mtime_ns for p in resumed.reused} == untouched
     assert _json_by_id(_all_results(resumed)) == expected
+
+
+def _ingest_command(corpus: Path, out: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "from onrecord.cli import main; main()",
+        *["ingest", str(corpus), "--engine", "ray", "--workers", "1"],
+        *["--output-dir", str(out), "--no-store", "--no-progress"],
+    ]
+
+
+def test_a_run_killed_midway_resumes_without_duplicates(
+    corpus: Path, first_run: ray_engine.RayRun, tmp_path: Path
+) -> None:
+    """The command itself killed (SIGKILL to its process group: the driver and the Ray
+    processes it started) once some shards are written; the same command again writes
+    the missing shards only, and no shard twice."""
+    out = tmp_path / "shards"
+    env = {**os.environ, "ONRECORD_SHARD_SIZE": "4"}
+    expected = _json_by_id(_all_results(first_run))
+    process = subprocess.Popen(
+        _ingest_command(corpus, out),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    done: dict[str, int] = {}
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if out.is_dir() and len(list(out.glob("part-*.parquet"))) >= 2:
+                break
+            time.sleep(0.01)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        done = {p.name: p.stat().st_mtime_ns for p in out.glob("part-*.parquet")}
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the run finished before it was killed"
+    rerun = subprocess.run(
+        _ingest_command(corpus, out), env=env, capture_output=True, text=True, timeout=300
+    )
+    assert rerun.returncode == 1, rerun.stderr  # the unreadable inputs: error rows, exit 1
+    shards = sorted(out.glob("part-*.parquet"))
+    assert 2 <= len(done) < len(shards), "killed before the second shard or after the last"
+    assert sorted(p.name for p in out.iterdir()) == [p.name for p in shards]  # no temp files
+    assert {n: t for n, t in ((p.name, p.stat().st_mtime_ns) for p in shards) if n in done} == done
+    assert f"{len(done)} complete already" in rerun.stdout + rerun.stderr
+    results = [r for p in shards for r in ray_engine.read_shard(p)]
+    assert len(results) == len({(r.id, r.source) for r in results})  # nothing twice
+    assert _json_by_id(results) == expected
 
 
 def test_store_and_cli(
