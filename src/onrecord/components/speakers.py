@@ -43,7 +43,9 @@ _ORG_HEADS = {
     "committee", "council", "commission", "authority", "authorities", "department", "company",
     "group", "organisation", "organization", "party", "court", "parliament", "embassy",
     "cabinet", "administration", "statement", "campaign", "union", "bank", "board", "forces",
-    "spokesperson",
+    "spokesperson", "mission", "federation", "association", "institute", "foundation",
+    "alliance", "coalition", "bureau", "delegation", "club", "trust", "corporation", "charity",
+    "tribunal", "secretariat", "regulator", "watchdog", "network", "ministries",
 }  # fmt: skip
 _NAME_PREFIXES = re.compile(r"^(?:al|el|ul|ad|ash|as|at|az|an|ar)[-\s]+", re.IGNORECASE)
 
@@ -156,6 +158,11 @@ class _Resolver:
         health ministry") become ORG entities, so "the ministry" can find them later; proper
         names the NER missed in subject position ("Ines Calder, the town’s mayor, …") become
         people."""
+        # a place the NER tagged elsewhere in the document but missed here ("Marrenland’s
+        # foreign ministry" in a sentence where "Marrenland" went untagged)
+        places = {
+            e.text.lower() for e in self.doc.ents if e.label_ in {"GPE", "NORP"} and len(e) == 1
+        }
         for root in self.doc:
             if (
                 root.lower_ not in _ORG_HEADS
@@ -164,7 +171,12 @@ class _Resolver:
             ):
                 continue
             lefts = [t for t in root.lefts if t.dep_ in {"poss", "compound", "amod", "nmod"}]
-            if not any(u.ent_type_ in {"GPE", "NORP", "ORG"} for t in lefts for u in t.subtree):
+            if not any(
+                u.ent_type_ in {"GPE", "NORP", "ORG"}
+                or (u.pos_ == "PROPN" and not u.ent_type_ and u.lower_ in places)
+                for t in lefts
+                for u in t.subtree
+            ):
                 continue
             toks = [u for t in lefts for u in t.subtree if u.lower_ not in {"the", "a", "an"}]
             start = min(t.idx for t in toks)
