@@ -345,6 +345,58 @@ class _Resolver:
     # -- resolving one source --------------------------------------------------------------------
 
     def resolve(
+        self,
+        source: tuple[int, int] | None,
+        head_i: int,
+        previous: list[_Cluster | None],
+        speakers: list[tuple[_Cluster, int]] | None = None,
+    ) -> _Cluster | None:
+        """The entity of one source. ``previous``: the entities of the attributions before
+        it; ``speakers``: those of the outermost ones (who is talking in the discourse)."""
+        cluster = self._resolve(source, head_i, previous)
+        if cluster is not None and cluster.type == "PERSON" and speakers:
+            return self._shared_surname(self.doc[head_i], cluster, speakers)
+        return cluster
+
+    def _shared_surname(
+        self, head: Token, cluster: _Cluster, speakers: list[tuple[_Cluster, int]]
+    ) -> _Cluster:
+        """A bare surname two people share ("Kovac said", after "Mr. Kovac" and "Ms. Kovac")
+        goes to the one of them named or speaking last: a full name or a name with an
+        honorific ("Finance Minister Tobias Brandt", "Mr. Kovac") or a turn as the source of
+        an outermost attribution ("He said …"). A pronoun or a role met on the way ("the
+        president" inside his account) does not take the surname away from its speaker."""
+        if head.pos_ != "PROPN" or head.i == 0:
+            return cluster
+        before = self.doc[head.i - 1].lower_
+        if before in _HONORIFICS_M | _HONORIFICS_F or any(
+            c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.lefts
+        ):
+            return cluster
+        key = name_key(head.text)
+        if len(key) != 1:
+            return cluster
+        sharing = [c for c in self.clusters if c.type == "PERSON" and set(key) <= set(c.key)]
+        if len(sharing) < 2:
+            return cluster
+
+        def last_strong(c: _Cluster) -> int:
+            starts = [src for who, src in speakers if who is c and src < head.idx]
+            for start, end in c.mentions:
+                if start >= head.idx:
+                    continue
+                mention = self.text[start:end]
+                words = name_key(mention)
+                if set(key) <= set(words) and (
+                    len(words) >= 2 or mention.split()[0].lower() in _HONORIFICS_M | _HONORIFICS_F
+                ):
+                    starts.append(start)
+            return max(starts, default=-1)
+
+        best = max(sharing, key=last_strong)
+        return best if last_strong(best) >= 0 else cluster
+
+    def _resolve(
         self, source: tuple[int, int] | None, head_i: int, previous: list[_Cluster | None]
     ) -> _Cluster | None:
         if source is None or head_i < 0:
@@ -666,11 +718,14 @@ def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> Resolution:
     """Resolve every attribution's source to an entity; build the record's entity list."""
     resolver = _Resolver(doc)
     resolved: list[_Cluster | None] = []
+    turns: list[tuple[_Cluster, int]] = []  # the outermost attributions' (entity, source)
     for att in attributions:
         if att.continues is not None and 0 <= att.continues < len(resolved):
             resolved.append(resolved[att.continues])
             continue
-        cluster = resolver.resolve(att.source, att.source_head, resolved)
+        cluster = resolver.resolve(att.source, att.source_head, resolved, turns)
+        if cluster is not None and att.nested_in is None and att.source is not None:
+            turns.append((cluster, att.source[0]))
         if cluster is not None and att.source is not None:
             if att.source not in cluster.mentions:
                 cluster.mentions.append(att.source)
