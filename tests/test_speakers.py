@@ -117,3 +117,21 @@ def test_the_ministry_finds_a_ministry_named_by_its_country() -> None:
     )
     got = speakers(text)
     assert got and got[-1] == ("Estovia’s interior ministry", "ORG")
+
+
+def test_named_outlets_are_media_whatever_the_ner_said() -> None:
+    text = (
+        "“I gave this club three years,” the coach told Haldra Sport Radio on Monday.\n\n"
+        "The Northgate Times reported that the board had met on Sunday. The Central "
+        "Intelligence Agency said it had no comment.\n"
+    )
+    types = {e.name: e.type for e in onrecord.analyze(text).entities}
+    assert types.get("Haldra Sport Radio") == "MEDIA"
+    assert types.get("Northgate Times") == "MEDIA"
+    assert types.get("Central Intelligence Agency", "ORG") == "ORG"  # an agency, not a paper
+
+
+def test_a_surname_like_an_outlet_is_no_outlet() -> None:
+    text = "Etiquette writer Emily Post said that guests should arrive on time.\n"
+    types = {e.name: e.type for e in onrecord.analyze(text).entities}
+    assert types.get("Emily Post") != "MEDIA"  # (the small model's NER may say ORG)

@@ -135,6 +135,8 @@ class _Resolver:
         def size(e: SpacySpan) -> int:
             return len(name_key(_clean_name(e, person=True)))
 
+        outlets = [e for e in self.doc.ents if _named_outlet(e)]
+        people = [e for e in people if not _named_outlet(e)]
         ordered = sorted(people, key=lambda e: (-size(e), e.start))
         full = [e for e in ordered if size(e) >= 2]
         for ent in full:
@@ -144,8 +146,10 @@ class _Resolver:
         for ent in ordered[len(full) :]:
             self._add_person(ent)
         self._collect_descriptions()
+        for ent in outlets:
+            self._add_named(ent, "MEDIA")
         for ent in self.doc.ents:
-            if ent.label_ in {"ORG", "GPE", "NORP"}:
+            if ent.label_ in {"ORG", "GPE", "NORP"} and not _named_outlet(ent):
                 person = self.person_with_key(name_key(ent.text), ent.start_char)
                 if person is not None and ent.label_ != "NORP":
                     # the small model often tags a lone surname as ORG: "Varga said"
@@ -641,6 +645,31 @@ _PERSON_ROLES = _TITLE_WORDS | frozenset(
     "advisor economist analyst researcher scientist doctor lawyer mother father wife husband "
     "son daughter player captain teacher farmer engineer organiser organizer".split()
 )
+
+
+#: The last word of a named news outlet ("Haldra Sport Radio", "The Jerusalem Post", "Fox
+#: News"): MEDIA, whatever the NER called it (the small model often says PERSON).
+_OUTLET_HEADS = frozenset(
+    "television tv radio newspaper broadcaster channel daily tabloid magazine times post "
+    "herald gazette tribune journal courier news wire press".split()
+)
+
+
+#: Heads that are also surnames (Emily Post): an outlet only with "the" ("the Jerusalem Post").
+_SURNAME_LIKE_HEADS = frozenset({"post", "press", "herald", "daily"})
+
+
+def _named_outlet(ent: SpacySpan) -> bool:
+    words = [t for t in ent if not t.is_punct and t.lower_ not in {"the", "'s", "’s"}]
+    if ent.label_ not in {"PERSON", "ORG"} or len(words) < 2:
+        return False
+    head = words[-1]
+    if not head.text[:1].isupper() or head.lower_ not in _OUTLET_HEADS:
+        return False
+    if head.lower_ not in _SURNAME_LIKE_HEADS:
+        return True
+    before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    return ent[0].lower_ == "the" or before == "the"
 
 
 def _name_tagged_noun(tok: Token) -> bool:
