@@ -34,9 +34,9 @@ def parsed_docs(gold: Sequence[GoldDocument], cache: Path | None, key: str) -> l
     """The bare spaCy parses of the gold texts, from the cache when it holds them."""
     from spacy.tokens import DocBin
 
-    from onrecord.nlp import get_base_nlp
+    from onrecord.nlp import get_parse_nlp
 
-    nlp = get_base_nlp()
+    nlp = get_parse_nlp()
     path = cache / f"{key}.spacy" if cache is not None else None
     if path is not None and path.is_file():
         docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))

@@ -24,10 +24,10 @@ MODEL = ROOT / "models" / "attribution-polnear"
 #: 67.9. Another training run moves them by a few tenths; a change to the hybrid or the
 #: rules that costs more fails here.
 FLOORS = {
-    ("content", "partial_f1"): 0.765,
-    ("cue", "partial_f1"): 0.75,
+    ("content", "partial_f1"): 0.77,
+    ("cue", "partial_f1"): 0.755,
     ("source", "partial_f1"): 0.765,
-    ("attribution", "partial_f1"): 0.67,
+    ("attribution", "partial_f1"): 0.675,
 }
 
 

@@ -18,13 +18,20 @@ from .settings import get_settings
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["get_nlp", "get_base_nlp", "ONRECORD_PIPES", "ATTRIBUTION_MODEL_ENV"]
+__all__ = [
+    "ATTRIBUTION_MODEL_ENV",
+    "ONRECORD_PIPES",
+    "add_line_breaks",
+    "get_base_nlp",
+    "get_nlp",
+    "get_parse_nlp",
+]
 
 #: The components onrecord appends to the base model, in order.
 ONRECORD_PIPES = ("onrecord_quotes", "onrecord_framing")
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, bool, str], Language] = {}
+_cache: dict[tuple[str, bool, str, bool], Language] = {}
 
 # ATTRIBUTION_MODEL_ENV: a trained attribution model directory (docs/TRAINING.md); its
 # component runs after the rules' and adds what they missed. Unset: the rules alone.
@@ -47,6 +54,24 @@ def get_base_nlp(model: str | None = None) -> Language:
     return _get(model or get_settings().spacy_model, with_components=False)
 
 
+def get_parse_nlp(model: str | None = None) -> Language:
+    """The spaCy model with line breaks as sentence starts (``onrecord_lines``) and none of
+    onrecord's analysis: the parse that ``get_nlp`` analyses (evaluation caches it)."""
+    return _get(model or get_settings().spacy_model, with_components=False, lines=True)
+
+
+def add_line_breaks(nlp: Language) -> None:
+    """Put ``onrecord_lines`` before the parser (the first component when there is none)."""
+    from .components import lines
+
+    if lines.COMPONENT in nlp.pipe_names:
+        return
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(lines.COMPONENT, before="parser")
+    else:
+        nlp.add_pipe(lines.COMPONENT, first=True)
+
+
 def get_nlp(model: str | None = None, *, attribution: AttributionArg = None) -> Language:
     """The spaCy model with onrecord's components, cached per process.
 
@@ -62,15 +87,22 @@ def get_nlp(model: str | None = None, *, attribution: AttributionArg = None) -> 
 
 
 def _get(
-    model: str, *, with_components: bool, attribution: AttributionSetting | None = None
+    model: str,
+    *,
+    with_components: bool,
+    attribution: AttributionSetting | None = None,
+    lines: bool = False,
 ) -> Language:
     setting = attribution if with_components and attribution is not None else AttributionSetting()
-    key = (model, with_components, setting.cache_key())
+    lines = lines or with_components
+    key = (model, with_components, setting.cache_key(), lines)
     with _lock:
         nlp = _cache.get(key)
         if nlp is None:
             setting.check()  # a folder that is not a model: one line, before any loading
             nlp = _load(model)
+            if lines:
+                add_line_breaks(nlp)
             if with_components:
                 from . import components  # noqa: F401  (registers the factories)
                 from .components import framing  # noqa: F401  (registers onrecord_framing)

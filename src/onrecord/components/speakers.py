@@ -43,7 +43,9 @@ _ORG_HEADS = {
     "committee", "council", "commission", "authority", "authorities", "department", "company",
     "group", "organisation", "organization", "party", "court", "parliament", "embassy",
     "cabinet", "administration", "statement", "campaign", "union", "bank", "board", "forces",
-    "spokesperson",
+    "spokesperson", "mission", "federation", "association", "institute", "foundation",
+    "alliance", "coalition", "bureau", "delegation", "club", "trust", "corporation", "charity",
+    "tribunal", "secretariat", "regulator", "watchdog", "network", "ministries",
 }  # fmt: skip
 _NAME_PREFIXES = re.compile(r"^(?:al|el|ul|ad|ash|as|at|az|an|ar)[-\s]+", re.IGNORECASE)
 
@@ -133,6 +135,8 @@ class _Resolver:
         def size(e: SpacySpan) -> int:
             return len(name_key(_clean_name(e, person=True)))
 
+        outlets = [e for e in self.doc.ents if _named_outlet(e)]
+        people = [e for e in people if not _named_outlet(e)]
         ordered = sorted(people, key=lambda e: (-size(e), e.start))
         full = [e for e in ordered if size(e) >= 2]
         for ent in full:
@@ -142,8 +146,10 @@ class _Resolver:
         for ent in ordered[len(full) :]:
             self._add_person(ent)
         self._collect_descriptions()
+        for ent in outlets:
+            self._add_named(ent, "MEDIA")
         for ent in self.doc.ents:
-            if ent.label_ in {"ORG", "GPE", "NORP"}:
+            if ent.label_ in {"ORG", "GPE", "NORP"} and not _named_outlet(ent):
                 person = self.person_with_key(name_key(ent.text), ent.start_char)
                 if person is not None and ent.label_ != "NORP":
                     # the small model often tags a lone surname as ORG: "Varga said"
@@ -156,6 +162,11 @@ class _Resolver:
         health ministry") become ORG entities, so "the ministry" can find them later; proper
         names the NER missed in subject position ("Ines Calder, the town’s mayor, …") become
         people."""
+        # a place the NER tagged elsewhere in the document but missed here ("Marrenland’s
+        # foreign ministry" in a sentence where "Marrenland" went untagged)
+        places = {
+            e.text.lower() for e in self.doc.ents if e.label_ in {"GPE", "NORP"} and len(e) == 1
+        }
         for root in self.doc:
             if (
                 root.lower_ not in _ORG_HEADS
@@ -164,7 +175,12 @@ class _Resolver:
             ):
                 continue
             lefts = [t for t in root.lefts if t.dep_ in {"poss", "compound", "amod", "nmod"}]
-            if not any(u.ent_type_ in {"GPE", "NORP", "ORG"} for t in lefts for u in t.subtree):
+            if not any(
+                u.ent_type_ in {"GPE", "NORP", "ORG"}
+                or (u.pos_ == "PROPN" and not u.ent_type_ and u.lower_ in places)
+                for t in lefts
+                for u in t.subtree
+            ):
                 continue
             toks = [u for t in lefts for u in t.subtree if u.lower_ not in {"the", "a", "an"}]
             start = min(t.idx for t in toks)
@@ -333,6 +349,58 @@ class _Resolver:
     # -- resolving one source --------------------------------------------------------------------
 
     def resolve(
+        self,
+        source: tuple[int, int] | None,
+        head_i: int,
+        previous: list[_Cluster | None],
+        speakers: list[tuple[_Cluster, int]] | None = None,
+    ) -> _Cluster | None:
+        """The entity of one source. ``previous``: the entities of the attributions before
+        it; ``speakers``: those of the outermost ones (who is talking in the discourse)."""
+        cluster = self._resolve(source, head_i, previous)
+        if cluster is not None and cluster.type == "PERSON" and speakers:
+            return self._shared_surname(self.doc[head_i], cluster, speakers)
+        return cluster
+
+    def _shared_surname(
+        self, head: Token, cluster: _Cluster, speakers: list[tuple[_Cluster, int]]
+    ) -> _Cluster:
+        """A bare surname two people share ("Kovac said", after "Mr. Kovac" and "Ms. Kovac")
+        goes to the one of them named or speaking last: a full name or a name with an
+        honorific ("Finance Minister Tobias Brandt", "Mr. Kovac") or a turn as the source of
+        an outermost attribution ("He said …"). A pronoun or a role met on the way ("the
+        president" inside his account) does not take the surname away from its speaker."""
+        if head.pos_ != "PROPN" or head.i == 0:
+            return cluster
+        before = self.doc[head.i - 1].lower_
+        if before in _HONORIFICS_M | _HONORIFICS_F or any(
+            c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.lefts
+        ):
+            return cluster
+        key = name_key(head.text)
+        if len(key) != 1:
+            return cluster
+        sharing = [c for c in self.clusters if c.type == "PERSON" and set(key) <= set(c.key)]
+        if len(sharing) < 2:
+            return cluster
+
+        def last_strong(c: _Cluster) -> int:
+            starts = [src for who, src in speakers if who is c and src < head.idx]
+            for start, end in c.mentions:
+                if start >= head.idx:
+                    continue
+                mention = self.text[start:end]
+                words = name_key(mention)
+                if set(key) <= set(words) and (
+                    len(words) >= 2 or mention.split()[0].lower() in _HONORIFICS_M | _HONORIFICS_F
+                ):
+                    starts.append(start)
+            return max(starts, default=-1)
+
+        best = max(sharing, key=last_strong)
+        return best if last_strong(best) >= 0 else cluster
+
+    def _resolve(
         self, source: tuple[int, int] | None, head_i: int, previous: list[_Cluster | None]
     ) -> _Cluster | None:
         if source is None or head_i < 0:
@@ -579,6 +647,31 @@ _PERSON_ROLES = _TITLE_WORDS | frozenset(
 )
 
 
+#: The last word of a named news outlet ("Haldra Sport Radio", "The Jerusalem Post", "Fox
+#: News"): MEDIA, whatever the NER called it (the small model often says PERSON).
+_OUTLET_HEADS = frozenset(
+    "television tv radio newspaper broadcaster channel daily tabloid magazine times post "
+    "herald gazette tribune journal courier news wire press".split()
+)
+
+
+#: Heads that are also surnames (Emily Post): an outlet only with "the" ("the Jerusalem Post").
+_SURNAME_LIKE_HEADS = frozenset({"post", "press", "herald", "daily"})
+
+
+def _named_outlet(ent: SpacySpan) -> bool:
+    words = [t for t in ent if not t.is_punct and t.lower_ not in {"the", "'s", "’s"}]
+    if ent.label_ not in {"PERSON", "ORG"} or len(words) < 2:
+        return False
+    head = words[-1]
+    if not head.text[:1].isupper() or head.lower_ not in _OUTLET_HEADS:
+        return False
+    if head.lower_ not in _SURNAME_LIKE_HEADS:
+        return True
+    before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    return ent[0].lower_ == "the" or before == "the"
+
+
 def _name_tagged_noun(tok: Token) -> bool:
     """A surname opening a sentence that the tagger took for a plural noun ("Ilves spoke"):
     capitalised, and no word for a kind of speaker ("Officials spoke")."""
@@ -654,11 +747,14 @@ def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> Resolution:
     """Resolve every attribution's source to an entity; build the record's entity list."""
     resolver = _Resolver(doc)
     resolved: list[_Cluster | None] = []
+    turns: list[tuple[_Cluster, int]] = []  # the outermost attributions' (entity, source)
     for att in attributions:
         if att.continues is not None and 0 <= att.continues < len(resolved):
             resolved.append(resolved[att.continues])
             continue
-        cluster = resolver.resolve(att.source, att.source_head, resolved)
+        cluster = resolver.resolve(att.source, att.source_head, resolved, turns)
+        if cluster is not None and att.nested_in is None and att.source is not None:
+            turns.append((cluster, att.source[0]))
         if cluster is not None and att.source is not None:
             if att.source not in cluster.mentions:
                 cluster.mentions.append(att.source)

@@ -237,7 +237,9 @@ def _dir_size(path: Path) -> int:
 
 def _base_name(base_nlp: Language) -> str:
     meta = base_nlp.meta
-    return f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}=={meta.get('version', '?')}"
+    name = f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}=={meta.get('version', '?')}"
+    # parses made before line breaks started sentences are not reused
+    return f"{name}+lines" if "onrecord_lines" in base_nlp.pipe_names else name
 
 
 @dataclass(slots=True)
@@ -264,8 +266,9 @@ def load_corpora(
     lemmas: bool = False,
 ) -> Corpora:
     """Read the brat folders (one warning list; an empty folder is an error) and parse them
-    with the base model, through the parse caches in ``work``."""
-    from ..nlp import get_base_nlp
+    as onrecord does (the base model, line breaks as sentence starts), through the parse
+    caches in ``work``."""
+    from ..nlp import get_parse_nlp
 
     train_corpus = read_brat_dir(train_dir)
     warnings = list(train_corpus.warnings)
@@ -278,7 +281,7 @@ def load_corpora(
         warnings = list(dict.fromkeys([*warnings, *dev_corpus.warnings]))
         if not dev_corpus.documents:
             raise OnrecordError(f"{dev_dir}: no annotated documents (.txt with .ann) found")
-    base_nlp = get_base_nlp(base_model)
+    base_nlp = get_parse_nlp(base_model)
     base = _base_name(base_nlp)
     suffix = "-lemmas" if lemmas else ""
     train_key = _corpus_key(train_corpus, base)
