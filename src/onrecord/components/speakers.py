@@ -136,7 +136,8 @@ class _Resolver:
             return len(name_key(_clean_name(e, person=True)))
 
         outlets = [e for e in self.doc.ents if _named_outlet(e)]
-        people = [e for e in people if not _named_outlet(e)]
+        outlet_starts = {e.start for e in outlets}
+        people = [e for e in people if e.start not in outlet_starts]
         ordered = sorted(people, key=lambda e: (-size(e), e.start))
         full = [e for e in ordered if size(e) >= 2]
         for ent in full:
@@ -149,7 +150,7 @@ class _Resolver:
         for ent in outlets:
             self._add_named(ent, "MEDIA")
         for ent in self.doc.ents:
-            if ent.label_ in {"ORG", "GPE", "NORP"} and not _named_outlet(ent):
+            if ent.label_ in {"ORG", "GPE", "NORP"} and ent.start not in outlet_starts:
                 person = self.person_with_key(name_key(ent.text), ent.start_char)
                 if person is not None and ent.label_ != "NORP":
                     # the small model often tags a lone surname as ORG: "Varga said"
@@ -397,8 +398,9 @@ class _Resolver:
                     starts.append(start)
             return max(starts, default=-1)
 
-        best = max(sharing, key=last_strong)
-        return best if last_strong(best) >= 0 else cluster
+        scores = [last_strong(c) for c in sharing]
+        latest = max(scores)
+        return sharing[scores.index(latest)] if latest >= 0 else cluster
 
     def _resolve(
         self, source: tuple[int, int] | None, head_i: int, previous: list[_Cluster | None]
