@@ -221,3 +221,43 @@ def test_phrasal_verb_cue_keeps_its_particle() -> None:
     # "up to" before a number is no particle of the cue
     q = by_cue("The senator said up to ten towns along the coast would flood.", "said")
     assert q is not None and q.content.text == "up to ten towns along the coast would flood"
+
+
+def test_a_reported_clause_holding_someone_elses_scare_quote_is_mixed() -> None:
+    # the quoted words are the minister's (cue "cast"), inside what the mayor said: the
+    # mayor's clause is still an attribution, a mixed one, the minister's nested in it
+    text = (
+        "Mayor Dana Ortiz said she was unlikely to work with the minister because he had "
+        "cast her as “reckless and naive” over the harbour plan."
+    )
+    q = by_cue(text, "said")
+    assert q is not None and q.kind == "mixed"
+    assert q.source is not None and q.source.text == "Mayor Dana Ortiz"
+    assert q.content.text.startswith("she was unlikely to work with the minister")
+    assert "“reckless and naive”" in q.content.text
+    inner = [x for x in quotes(text) if x.nested_in == q.id]
+    assert all(x.content.start >= q.content.start for x in inner)
+
+
+def test_a_title_in_quote_marks_does_not_hide_the_attribution() -> None:
+    q = by_cue(
+        "Councillor Ana Ruiz said the council would fund a second season of “Harbour Lights” "
+        "next year.",
+        "said",
+    )
+    assert q is not None and q.source is not None and q.source.text == "Councillor Ana Ruiz"
+    assert q.content.text.startswith("the council would fund a second season")
+
+
+def test_according_to_a_direct_quote_is_reported_once() -> None:
+    found = quotes("According to Lena Varga, “the gates were never inspected.”")
+    assert len(found) == 1 and found[0].cue is not None
+
+
+def test_a_wire_dateline_is_not_the_speaker() -> None:
+    q = by_cue(
+        "LONDON (Reuters) - Dana Ortiz said she was unlikely to meet the minister before the "
+        "summit.",
+        "said",
+    )
+    assert q is not None and q.source is not None and q.source.text == "Dana Ortiz"

@@ -134,6 +134,12 @@ class _Index:
         return range(first, last)
 
 
+def _kind_of(index: _Index, toks: Iterable[int]) -> str:
+    """An attribution found without its quote marks is "mixed" when its content holds a
+    quoted stretch (a paraphrase with someone's own words in it), "indirect" otherwise."""
+    return "mixed" if any(index.in_quote[t] >= 0 for t in toks) else "indirect"
+
+
 def _is_cue_verb(tok: Token, classes: Iterable[str] = ("speech",)) -> bool:
     if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ not in {
         "VBD",
@@ -194,9 +200,12 @@ def _subject_token(verb: Token, in_quote: list[int] | None = None) -> Token | No
             and (in_quote is None or in_quote[tok.i] < 0)
         )
 
-    for child in verb.children:
-        if ok(child):
-            return child
+    subjects = [child for child in verb.children if ok(child)]
+    if subjects:
+        # "LONDON (Reuters) - Donald Trump said …": a wire dateline parsed as a second
+        # subject; the one nearest the verb on its left is the speaker
+        before = [s for s in subjects if s.i < verb.i]
+        return before[-1] if len(subjects) > 1 and before else subjects[0]
     # "X was quoted as saying" / conjoined verbs share the first verb's subject
     if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
         for child in verb.head.children:
@@ -538,6 +547,8 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
             )
             if f.verb is not None:
                 used_verbs.add(f.verb.i)
+            if f.cue is not None:  # "according to X" or a noun cue: not a second attribution
+                used_verbs.update(index.tokens_between(*f.cue))
             results.append(att)
             last_speaker_att = len(results) - 1
             last_att_paragraph_end = _paragraph_end(text, q.outer_end)
@@ -1438,7 +1449,7 @@ def _kind_and_content(
         # According to X, the campaign is paying “dozens” of canvassers …: the sentence beyond
         # the quote marks is X's too
         acc = doc[index.token_after(f.cue[0])]
-        whole = _according_indirect(doc, index, acc, with_quotes=True)
+        whole = _according_indirect(doc, index, acc)
         if whole is not None and whole.content[0] <= q.open and q.outer_end <= whole.content[1] + 1:
             beyond = (
                 index.text[whole.content[0] : q.open] + index.text[q.outer_end : whole.content[1]]
@@ -1785,12 +1796,12 @@ def _noun_cue(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
 
 
 def _sourceless(index: _Index, verb: Token, comp: Token | None) -> Attribution | None:
-    if comp is None or any(index.in_quote[t.i] >= 0 for t in comp.subtree):
+    if comp is None:
         return None
     start, end = _content_range(comp)
     content = (start, _trim_end(index.text, start, end))
     return Attribution(
-        kind="indirect",
+        kind=_kind_of(index, (t.i for t in comp.subtree)),
         content=content,
         parts=[content],
         cue=_cue_range(verb),
@@ -2045,8 +2056,6 @@ def _learned_frame(doc: Doc, index: _Index, tok: Token) -> Attribution | None:
     if cand.content[0] >= cand.content[1]:
         return None
     toks = index.tokens_between(*cand.content)
-    if any(index.in_quote[t] >= 0 for t in toks):
-        return None
     words = [doc[t] for t in toks if not doc[t].is_punct and not doc[t].is_space]
     timed = [t for t in words if t.ent_type_ in {"DATE", "TIME"}]
     if timed and all(t.ent_type_ in {"DATE", "TIME"} or t.is_stop for t in words):
@@ -2060,7 +2069,7 @@ def _learned_frame(doc: Doc, index: _Index, tok: Token) -> Attribution | None:
         if min(b, cand.content[1]) > max(a, cand.content[0])
     ]
     return Attribution(
-        kind="indirect",
+        kind=_kind_of(index, toks),
         content=cand.content,
         parts=parts or [cand.content],
         cue=cand.cue,
@@ -2087,7 +2096,7 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
         if att is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in _COPULA_NOUNS:
             att = _noun_is_that(doc, index, tok)
         elif tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB"):
-            att = _verb_cue(doc, index, tok, used_verbs, lexicon)
+            att = _verb_cue(doc, index, tok, lexicon)
         if att is None and tok.pos_ in {"VERB", "NOUN"}:
             att = _learned_frame(doc, index, tok)
         if att is not None:
@@ -2125,7 +2134,7 @@ def _noun_is_that(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
     if clause is None or doc[clause.left_edge.i].lower_ != "that":
         return None
     toks = list(clause.subtree)
-    if any(index.in_quote[t.i] >= 0 for t in toks) or len(toks) < 4:
+    if len(toks) < 4:
         return None
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
     if owner is not None and owner.lower_ in {"its", "it"}:
@@ -2133,7 +2142,7 @@ def _noun_is_that(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
     start, end = _content_range(clause)
     content = (start, _trim_end(index.text, start, end))
     return Attribution(
-        kind="indirect",
+        kind=_kind_of(index, (t.i for t in toks)),
         content=content,
         parts=[content],
         cue=(noun.idx, noun.idx + len(noun.text)),
@@ -2200,9 +2209,7 @@ def _naming(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
     )
 
 
-def _verb_cue(
-    doc: Doc, index: _Index, tok: Token, used_verbs: set[int], lexicon: dict[str, str]
-) -> Attribution | None:
+def _verb_cue(doc: Doc, index: _Index, tok: Token, lexicon: dict[str, str]) -> Attribution | None:
     """Indirect speech, a stance or an intention with ``tok`` as its cue verb."""
     lemma = tok.lemma_.lower()
     cls = lexicon.get(lemma)
@@ -2362,14 +2369,10 @@ def _verb_cue(
             last = more[-1] if more else None
         rng = _content_range(comp, last)
         comp_toks = list(doc[comp.left_edge.i : (last or comp).right_edge.i + 1])
-    # a quote inside the reported clause whose cue is another verb (Shoukry said Blinken
-    # had promised ‘…’): the clause is a mixed quote, the inner one is nested in it
-    kind = "indirect"
-    if any(index.in_quote[t.i] >= 0 for t in comp_toks):
-        inner_cues = [t for t in comp_toks if t.i in used_verbs]
-        if not any(lexicon.get(t.lemma_.lower()) == "speech" for t in inner_cues):
-            return None  # no quote of its own inside, said by someone: not a nesting
-        kind = "mixed"
+    # a quote inside the reported clause (its own cue was not this verb: Shoukry said
+    # Blinken had promised ‘…’; Trump said he would not get on with Cameron, who had cast him
+    # as “divisive”): the clause is a mixed quote, any inner attribution is nested in it
+    kind = _kind_of(index, (t.i for t in comp_toks))
     words = [t for t in comp_toks if not t.is_punct]
     if len(words) < 3:
         return None
@@ -2534,7 +2537,7 @@ def _parenthetical(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
     before = [t for t in doc[h_first:a_first] if not t.is_space]
     after = [t for t in doc[a_last + 1 : h_last + 1] if not t.is_space]
     before, after = _trim_punct(before), _trim_punct(after)
-    if not after or any(index.in_quote[t.i] >= 0 for t in before + after):
+    if not after:
         return None
     if len([t for t in before + after if not t.is_punct]) < 4:
         return None
@@ -2544,7 +2547,7 @@ def _parenthetical(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
             parts.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
     content = (parts[0][0], parts[-1][1])
     return Attribution(
-        kind="indirect",
+        kind=_kind_of(index, (t.i for t in before + after)),
         content=content,
         parts=parts,
         cue=_cue_range(verb),
@@ -2743,11 +2746,9 @@ def _mark_nesting(results: list[Attribution]) -> None:
         inner.nested_in = best
 
 
-def _according_indirect(
-    doc: Doc, index: _Index, acc: Token, *, with_quotes: bool = False
-) -> Attribution | None:
-    """According to X, <content>. / <content>, according to X. (``with_quotes``: the content
-    may hold quote marks, for a mixed quote.)"""
+def _according_indirect(doc: Doc, index: _Index, acc: Token) -> Attribution | None:
+    """According to X, <content>. / <content>, according to X. (quote marks in the content
+    make it a mixed quote)"""
     to = doc[acc.i + 1]
     head = next((c for c in to.children if c.dep_ == "pobj"), None)
     if head is None:
@@ -2763,8 +2764,6 @@ def _according_indirect(
     rest = _trim_punct(rest)
     if len([t for t in rest if not t.is_punct]) < 3:
         return None
-    if not with_quotes and any(index.in_quote[t.i] >= 0 for t in rest):
-        return None
     # the content is contiguous on one side of the phrase
     if rest[0].i > acc.i:
         rest = [t for t in rest if t.i > max(phrase)]
@@ -2777,7 +2776,7 @@ def _according_indirect(
     end = _trim_end(index.text, start, end)
     src = _subtree_range(head)
     return Attribution(
-        kind="indirect",
+        kind=_kind_of(index, (t.i for t in rest)),
         content=(start, end),
         parts=[(start, end)],
         cue=(acc.idx, to.idx + len(to.text)),
