@@ -261,3 +261,38 @@ def test_a_wire_dateline_is_not_the_speaker() -> None:
         "said",
     )
     assert q is not None and q.source is not None and q.source.text == "Dana Ortiz"
+
+
+def test_according_to_after_a_reported_clause_is_the_outer_attribution() -> None:
+    found = quotes(
+        "Mayor Dana Ortiz said she would have fired the manager over the harbour contract, "
+        "according to press reports."
+    )
+    outer = next(q for q in found if q.cue is not None and q.cue.text == "according to")
+    inner = next(q for q in found if q.cue is not None and q.cue.text == "said")
+    assert outer.source is not None and outer.source.text == "press reports"
+    assert inner.content.text == "she would have fired the manager over the harbour contract"
+    assert inner.nested_in == outer.id and outer.nested_in is None
+
+
+def test_according_to_after_a_direct_quote_nests_the_quote() -> None:
+    found = quotes(
+        "“There has been a constant drip of declarations,” the judge said, according to the "
+        "Courier."
+    )
+    outer = next(q for q in found if q.cue is not None and q.cue.text == "according to")
+    inner = next(q for q in found if q.kind == "direct")
+    assert outer.kind == "mixed" and inner.nested_in == outer.id
+    assert inner.source is not None and inner.source.text == "the judge"
+
+
+def test_a_fronted_survey_reports_the_clause_after_it() -> None:
+    q = by_cue("In a new Harbour Herald poll, 45 percent of voters backed the plan.", "In")
+    assert q is not None and q.source is not None
+    assert q.source.text == "a new Harbour Herald poll"
+    assert q.content.text == "45 percent of voters backed the plan"
+
+
+def test_a_lead_in_the_polls_is_no_attribution() -> None:
+    assert quotes("Dana Ortiz led comfortably in the polls in March.") == []
+    assert quotes("In the polls, as in the streets, the mood had changed by March.") == []

@@ -595,6 +595,7 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
     for att in ordered:
         _settle_source(doc, att)
         _extend_cue(doc, att)
+    _cut_trailing_according(index.text, ordered)
     _mark_nesting(ordered)
     # an indirect attribution with no source inside another's content ("… according to the
     # ministry, 57 deaths had been confirmed") tells a reader nothing the outer one does not
@@ -2090,6 +2091,11 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
             if att is not None:
                 out.append(att)
             continue
+        if tok.lower_ == "in" and tok.dep_ == "prep":
+            att = _in_a_survey(doc, index, tok)
+            if att is not None:
+                out.append(att)
+            continue
         att = None
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in _NOUN_CUES:
             att = _noun_cue(doc, index, tok)
@@ -2723,6 +2729,72 @@ def _governing_start(span: Span, free: Callable[[Token], bool]) -> int | None:
             break
         first = grown = new_first
     return grown
+
+
+#: What "In a … poll, …" opens: a finding with the poll as its source.
+_SURVEY_NOUNS = frozenset("poll survey polling".split())
+
+
+def _in_a_survey(doc: Doc, index: _Index, prep: Token) -> Attribution | None:
+    """In a new Fox News poll, 45 percent backed the plan.: a survey fronted and set off by
+    a comma reports the clause after it (left in place or at the end, "led in the polls", it
+    is most often not what the annotators call an attribution)."""
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or obj.lemma_.lower() not in _SURVEY_NOUNS or prep.head.i < prep.i:
+        return None
+    if obj.tag_ == "NNS" and all(c.dep_ == "det" for c in obj.children):
+        return None  # "In the polls, as in the streets, …": polls in general, no one's finding
+    first, last = prep.left_edge.i, prep.right_edge.i
+    if first != prep.i or last + 1 >= len(doc) or doc[last + 1].text != ",":
+        return None
+    sent = prep.sent
+    if any(not (t.is_punct or t.is_space) for t in doc[sent.start : first]):
+        return None  # the phrase opens the sentence (after a quote mark or a dash at most)
+    rest = _trim_punct([t for t in doc[last + 2 : sent.end] if not t.is_space])
+    if len([t for t in rest if not t.is_punct]) < 3:
+        return None
+    line_end = _paragraph_end(index.text, prep.idx)
+    start = rest[0].idx
+    end = _trim_end(index.text, start, min(rest[-1].idx + len(rest[-1].text), line_end))
+    if end <= start:
+        return None
+    return Attribution(
+        kind=_kind_of(index, (t.i for t in rest)),
+        content=(start, end),
+        parts=[(start, end)],
+        cue=(prep.idx, prep.idx + len(prep.text)),
+        source=(doc[prep.i + 1].idx, doc[last].idx + len(doc[last].text)),
+        confidence=0.6,
+        source_head=obj.i,
+    )
+
+
+def _cut_trailing_according(text: str, results: list[Attribution]) -> None:
+    """Kasich said he would have fired him, according to press reports: the reports tell
+    what Kasich said (the outermost attribution, as the guidelines draw it), so what Kasich
+    said ends before ", according to …" and nests in theirs."""
+    for outer in results:
+        if outer.cue is None or outer.source is None:
+            continue
+        if not text[outer.cue[0] : outer.cue[1]].lower().startswith("according to"):
+            continue
+        for att in results:
+            if att is outer or att.cue is None:
+                continue
+            s, e = att.content
+            if not (s < outer.cue[0] and outer.source[1] <= e + 1):
+                continue
+            if text[outer.source[1] : e].strip(" ,.;:\"'”’)") or not (
+                outer.content[0] <= att.cue[0] < outer.content[1]
+            ):
+                continue  # the phrase does not end this content, or does not cover its cue
+            end = _trim_end(text, s, outer.cue[0])
+            while end > s and text[end - 1] in " ,;—–-":
+                end -= 1
+            if end - s < 3:
+                continue
+            att.content = (s, end)
+            att.parts = [(a, min(b, end)) for a, b in att.parts if a < end] or [att.content]
 
 
 def _mark_nesting(results: list[Attribution]) -> None:
