@@ -296,3 +296,15 @@ def test_a_fronted_survey_reports_the_clause_after_it() -> None:
 def test_a_lead_in_the_polls_is_no_attribution() -> None:
     assert quotes("Dana Ortiz led comfortably in the polls in March.") == []
     assert quotes("In the polls, as in the streets, the mood had changed by March.") == []
+
+
+def test_a_statement_between_two_pieces_of_a_quote_is_not_nested_in_it() -> None:
+    found = quotes(
+        "“We will rebuild the harbour,” Ortiz said, adding that the council would vote on the "
+        "plan on Monday. “Nobody will be left behind.”"
+    )
+    quote = next(q for q in found if q.kind == "direct")
+    assert len(quote.content_parts) == 2
+    adding = next(q for q in found if q.cue is not None and q.cue.text == "adding")
+    assert adding.content.text == "that the council would vote on the plan on Monday"
+    assert adding.nested_in is None

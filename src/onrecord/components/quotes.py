@@ -2804,15 +2804,21 @@ def _mark_nesting(results: list[Attribution]) -> None:
         for j, outer in enumerate(results):
             if i == j or inner.cue is None:
                 continue
+            if outer.content == inner.content:
+                continue
+            # inside one piece of the outer content (not in the narrative between two pieces
+            # of a quote the cue interrupts), its cue too: said within what was said
+            piece = next(
+                (
+                    (ps, pe)
+                    for ps, pe in (outer.parts or [outer.content])
+                    if ps <= inner.content[0] and inner.content[1] <= pe
+                ),
+                None,
+            )
+            if piece is None or not (piece[0] <= inner.cue[0] < piece[1]):
+                continue
             s, e = outer.content
-            if (
-                not (s <= inner.content[0] and inner.content[1] <= e)
-                or outer.content == inner.content
-            ):
-                continue
-            # the inner attribution's cue lies in the outer content: said within what was said
-            if not (s <= inner.cue[0] < e):
-                continue
             if best is None or (e - s) < (results[best].content[1] - results[best].content[0]):
                 best = j
         inner.nested_in = best
