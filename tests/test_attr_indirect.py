@@ -308,3 +308,24 @@ def test_a_statement_between_two_pieces_of_a_quote_is_not_nested_in_it() -> None
     adding = next(q for q in found if q.cue is not None and q.cue.text == "adding")
     assert adding.content.text == "that the council would vote on the plan on Monday"
     assert adding.nested_in is None
+
+
+def test_a_name_parsed_as_an_apposition_before_the_verb_is_its_subject() -> None:
+    # the parse spaCy gave a PolNeAR sentence ("…, while on the campaign trail for his wife
+    # Hillary Clinton, former president Bill Clinton said his wife was …"), built by hand:
+    # the speaker hangs as an apposition and the verb has no subject
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from onrecord.components.quotes import _subject
+
+    words = "for his wife Ana Ruiz , former mayor Luis Ruiz said his wife was qualified .".split()
+    heads = [10, 2, 0, 4, 2, 4, 7, 9, 9, 4, 10, 12, 13, 10, 13, 10]
+    deps = "prep poss pobj compound appos punct amod compound compound appos ROOT poss nsubj ccomp acomp punct".split()
+    pos = (
+        "ADP PRON NOUN PROPN PROPN PUNCT ADJ NOUN PROPN PROPN VERB PRON NOUN AUX ADJ PUNCT".split()
+    )
+    tags = "IN PRP$ NN NNP NNP , JJ NN NNP NNP VBD PRP$ NN VBD JJ .".split()
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    subj = _subject(doc[10])
+    assert subj is not None and subj.text == "Ruiz" and subj.i == 9

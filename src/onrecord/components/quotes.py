@@ -235,6 +235,21 @@ def _subject_token(verb: Token, in_quote: list[int] | None = None) -> Token | No
         and (in_quote is None or in_quote[verb.head.i] < 0)
     ):
         return verb.head
+    # "…, former president Bill Clinton said his wife …" with the name parsed as an
+    # apposition of a noun before it: the finite verb's subject is the name right before it
+    if (
+        verb.dep_ == "ROOT"
+        and verb.tag_ in {"VBD", "VBZ", "VBP"}
+        and verb.i > verb.sent.start
+    ):
+        prev = verb.doc[verb.i - 1]
+        if (
+            prev.pos_ in {"PROPN", "NOUN"}
+            and prev.dep_ in {"appos", "conj", "pobj", "dobj", "npadvmod"}
+            and prev.right_edge.i == prev.i
+            and (in_quote is None or in_quote[prev.i] < 0)
+        ):
+            return prev
     # "…, a White House official who spoke anonymously said …" is sometimes parsed with the
     # noun hung elsewhere: the noun whose relative clause ends right before the verb
     if verb.dep_ == "ROOT" and verb.i > verb.sent.start:
