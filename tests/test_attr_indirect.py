@@ -329,3 +329,20 @@ def test_a_name_parsed_as_an_apposition_before_the_verb_is_its_subject() -> None
     doc = Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, tags=tags)
     subj = _subject(doc[10])
     assert subj is not None and subj.text == "Ruiz" and subj.i == 9
+
+
+def test_a_content_opening_with_quote_marks_is_left_to_the_quote_rules() -> None:
+    # "wanted “genocide”": the quoted word is the speaker's, not the regime's; the learned
+    # frame must not hand it to the regime (nor, in a mirrored sentence, fail to)
+    for text in (
+        "Harbour spokesman Ana Ruiz told a news conference in Ossen that the Valdorian regime "
+        "wanted “genocide”.",
+        "Valdorian minister Luis Brel told a news conference in Lemmick that the Harbour regime "
+        "wanted “genocide”.",
+    ):
+        found = quotes(text)
+        assert [q.cue.text for q in found if q.cue is not None] == ["told"], text
+    found = quotes(
+        "Orlov and Ruiz traded accusations: Orlov spoke of “terrorists”, Ruiz of “occupiers”."
+    )
+    assert all(not q.content.text.startswith("terrorists") for q in found)

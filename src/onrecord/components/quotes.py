@@ -134,10 +134,19 @@ class _Index:
         return range(first, last)
 
 
-def _kind_of(index: _Index, toks: Iterable[int]) -> str:
+def _kind_of(index: _Index, toks: Iterable[int], *, takes_quote: bool = True) -> str | None:
     """An attribution found without its quote marks is "mixed" when its content holds a
-    quoted stretch (a paraphrase with someone's own words in it), "indirect" otherwise."""
-    return "mixed" if any(index.in_quote[t] >= 0 for t in toks) else "indirect"
+    quoted stretch (a paraphrase with someone's own words in it), "indirect" otherwise.
+    None when a cue that ``takes_quote`` (a verb or noun whose object the content is) would
+    open its content with the quoted stretch (`spoke of “terrorists”`, `wanted “genocide”`):
+    whose words those are, and whether they are words at all or a title or scare quote, is
+    for the quote rules to say. ("According to X" and asides only wrap what they report.)"""
+    ids = [t for t in toks if not (index.doc[t].is_punct or index.doc[t].is_space)]
+    if not ids:
+        return "indirect"
+    if takes_quote and index.in_quote[min(ids)] >= 0:
+        return None
+    return "mixed" if any(index.in_quote[t] >= 0 for t in ids) else "indirect"
 
 
 def _is_cue_verb(tok: Token, classes: Iterable[str] = ("speech",)) -> bool:
@@ -237,11 +246,7 @@ def _subject_token(verb: Token, in_quote: list[int] | None = None) -> Token | No
         return verb.head
     # "…, former president Bill Clinton said his wife …" with the name parsed as an
     # apposition of a noun before it: the finite verb's subject is the name right before it
-    if (
-        verb.dep_ == "ROOT"
-        and verb.tag_ in {"VBD", "VBZ", "VBP"}
-        and verb.i > verb.sent.start
-    ):
+    if verb.dep_ == "ROOT" and verb.tag_ in {"VBD", "VBZ", "VBP"} and verb.i > verb.sent.start:
         prev = verb.doc[verb.i - 1]
         if (
             prev.pos_ in {"PROPN", "NOUN"}
@@ -1816,8 +1821,11 @@ def _sourceless(index: _Index, verb: Token, comp: Token | None) -> Attribution |
         return None
     start, end = _content_range(comp)
     content = (start, _trim_end(index.text, start, end))
+    kind = _kind_of(index, (t.i for t in comp.subtree))
+    if kind is None:
+        return None
     return Attribution(
-        kind=_kind_of(index, (t.i for t in comp.subtree)),
+        kind=kind,
         content=content,
         parts=[content],
         cue=_cue_range(verb),
@@ -2084,8 +2092,11 @@ def _learned_frame(doc: Doc, index: _Index, tok: Token) -> Attribution | None:
         for a, b in (cand.parts or [cand.content])
         if min(b, cand.content[1]) > max(a, cand.content[0])
     ]
+    kind = _kind_of(index, toks)
+    if kind is None:
+        return None
     return Attribution(
-        kind=_kind_of(index, toks),
+        kind=kind,
         content=cand.content,
         parts=parts or [cand.content],
         cue=cand.cue,
@@ -2162,8 +2173,11 @@ def _noun_is_that(doc: Doc, index: _Index, noun: Token) -> Attribution | None:
         owner = None
     start, end = _content_range(clause)
     content = (start, _trim_end(index.text, start, end))
+    kind = _kind_of(index, (t.i for t in toks))
+    if kind is None:
+        return None
     return Attribution(
-        kind=_kind_of(index, (t.i for t in toks)),
+        kind=kind,
         content=content,
         parts=[content],
         cue=(noun.idx, noun.idx + len(noun.text)),
@@ -2394,6 +2408,8 @@ def _verb_cue(doc: Doc, index: _Index, tok: Token, lexicon: dict[str, str]) -> A
     # Blinken had promised ‘…’; Trump said he would not get on with Cameron, who had cast him
     # as “divisive”): the clause is a mixed quote, any inner attribution is nested in it
     kind = _kind_of(index, (t.i for t in comp_toks))
+    if kind is None:
+        return None
     words = [t for t in comp_toks if not t.is_punct]
     if len(words) < 3:
         return None
@@ -2567,8 +2583,11 @@ def _parenthetical(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
         if toks:
             parts.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
     content = (parts[0][0], parts[-1][1])
+    kind = _kind_of(index, (t.i for t in before + after), takes_quote=False)
+    if kind is None:
+        return None
     return Attribution(
-        kind=_kind_of(index, (t.i for t in before + after)),
+        kind=kind,
         content=content,
         parts=parts,
         cue=_cue_range(verb),
@@ -2773,8 +2792,11 @@ def _in_a_survey(doc: Doc, index: _Index, prep: Token) -> Attribution | None:
     end = _trim_end(index.text, start, min(rest[-1].idx + len(rest[-1].text), line_end))
     if end <= start:
         return None
+    kind = _kind_of(index, (t.i for t in rest), takes_quote=False)
+    if kind is None:
+        return None
     return Attribution(
-        kind=_kind_of(index, (t.i for t in rest)),
+        kind=kind,
         content=(start, end),
         parts=[(start, end)],
         cue=(prep.idx, prep.idx + len(prep.text)),
@@ -2868,8 +2890,11 @@ def _according_indirect(doc: Doc, index: _Index, acc: Token) -> Attribution | No
     start, end = rest[0].idx, rest[-1].idx + len(rest[-1].text)
     end = _trim_end(index.text, start, end)
     src = _subtree_range(head)
+    kind = _kind_of(index, (t.i for t in rest), takes_quote=False)
+    if kind is None:
+        return None
     return Attribution(
-        kind=_kind_of(index, (t.i for t in rest)),
+        kind=kind,
         content=(start, end),
         parts=[(start, end)],
         cue=(acc.idx, to.idx + len(to.text)),
