@@ -2792,17 +2792,30 @@ def _in_a_survey(doc: Doc, index: _Index, prep: Token) -> Attribution | None:
     end = _trim_end(index.text, start, min(rest[-1].idx + len(rest[-1].text), line_end))
     if end <= start:
         return None
-    kind = _kind_of(index, (t.i for t in rest), takes_quote=False)
-    if kind is None:
-        return None
+    source = (doc[prep.i + 1].idx, doc[last].idx + len(doc[last].text))
+    cue = (prep.idx, prep.idx + len(prep.text))
+    return _wrapping(index, rest, (start, end), cue, source, obj, 0.6)
+
+
+def _wrapping(
+    index: _Index,
+    rest: list[Token],
+    content: tuple[int, int],
+    cue: tuple[int, int],
+    source: tuple[int, int],
+    head: Token,
+    confidence: float,
+) -> Attribution:
+    """The attribution of a phrase that wraps what it reports ("according to X", "In a … poll"):
+    mixed when the content holds quote marks, whoever's words they are."""
     return Attribution(
-        kind=kind,
-        content=(start, end),
-        parts=[(start, end)],
-        cue=(prep.idx, prep.idx + len(prep.text)),
-        source=(doc[prep.i + 1].idx, doc[last].idx + len(doc[last].text)),
-        confidence=0.6,
-        source_head=obj.i,
+        kind=_kind_of(index, (t.i for t in rest), takes_quote=False) or "indirect",
+        content=content,
+        parts=[content],
+        cue=cue,
+        source=source,
+        confidence=confidence,
+        source_head=head.i,
     )
 
 
@@ -2889,16 +2902,5 @@ def _according_indirect(doc: Doc, index: _Index, acc: Token) -> Attribution | No
         return None
     start, end = rest[0].idx, rest[-1].idx + len(rest[-1].text)
     end = _trim_end(index.text, start, end)
-    src = _subtree_range(head)
-    kind = _kind_of(index, (t.i for t in rest), takes_quote=False)
-    if kind is None:
-        return None
-    return Attribution(
-        kind=kind,
-        content=(start, end),
-        parts=[(start, end)],
-        cue=(acc.idx, to.idx + len(to.text)),
-        source=src,
-        confidence=0.75,
-        source_head=head.i,
-    )
+    cue = (acc.idx, to.idx + len(to.text))
+    return _wrapping(index, rest, (start, end), cue, _subtree_range(head), head, 0.75)
