@@ -58,7 +58,8 @@ def mark_line_starts(doc: Doc) -> Doc:
     as a sentence start. Tokens already marked by an earlier component keep their mark.
 
     spaCy keeps any whitespace but a single space as a token of its own, so every line
-    break is in a whitespace token: only those are looked at (about 0.1 ms a document)."""
+    break is in a whitespace token: only those are looked at (about 1 ms for a PolNeAR
+    article of ~900 words)."""
     text = doc.text
     if "\n" not in text:
         return doc

@@ -34,6 +34,7 @@ __all__ = ["ResolvedSpeaker", "Resolution", "resolve_speakers", "name_key"]
 
 _HONORIFICS_M = {"mr", "mr.", "sir", "lord", "mister"}
 _HONORIFICS_F = {"ms", "ms.", "mrs", "mrs.", "miss", "madam", "dame", "lady"}
+_HONORIFICS = _HONORIFICS_M | _HONORIFICS_F
 _TITLES = {"dr", "dr.", "prof", "prof.", "gen", "gen.", "col", "col.", "sen", "sen.", "rep", "rep."}
 _MALE = {"he", "him", "his", "himself"}
 _FEMALE = {"she", "her", "hers", "herself"}
@@ -331,11 +332,7 @@ class _Resolver:
         ]
         if pre:
             toks = [t for p in pre for t in p.subtree if t.i < ent.start and not t.is_punct]
-            toks = [
-                t
-                for t in toks
-                if t.lower_ not in {"the", "a", "an"} | _HONORIFICS_M | _HONORIFICS_F | _TITLES
-            ]
+            toks = [t for t in toks if t.lower_ not in {"the", "a", "an"} | _HONORIFICS | _TITLES]
             if toks and any(t.pos_ in {"NOUN", "PROPN"} for t in toks):
                 _add_role(cluster, _text_of(toks))
         for child in head.rights:
@@ -374,7 +371,7 @@ class _Resolver:
         if head.pos_ != "PROPN" or head.i == 0:
             return cluster
         before = self.doc[head.i - 1].lower_
-        if before in _HONORIFICS_M | _HONORIFICS_F or any(
+        if before in _HONORIFICS or any(
             c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.lefts
         ):
             return cluster
@@ -393,7 +390,7 @@ class _Resolver:
                 mention = self.text[start:end]
                 words = name_key(mention)
                 if set(key) <= set(words) and (
-                    len(words) >= 2 or mention.split()[0].lower() in _HONORIFICS_M | _HONORIFICS_F
+                    len(words) >= 2 or mention.split()[0].lower() in _HONORIFICS
                 ):
                     starts.append(start)
             return max(starts, default=-1)
@@ -650,7 +647,9 @@ _PERSON_ROLES = _TITLE_WORDS | frozenset(
 
 
 #: The last word of a named news outlet ("Haldra Sport Radio", "The Jerusalem Post", "Fox
-#: News"): MEDIA, whatever the NER called it (the small model often says PERSON).
+#: News"): MEDIA, whatever the NER called it (the small model often says PERSON). Not the
+#: MEDIA nouns of media_nouns.tsv: those describe a speaker ("the agency said"), these end a
+#: masthead, where "agency" or "network" would also end "the European Space Agency".
 _OUTLET_HEADS = frozenset(
     "television tv radio newspaper broadcaster channel daily tabloid magazine times post "
     "herald gazette tribune journal courier news wire press".split()

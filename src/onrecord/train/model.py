@@ -236,10 +236,12 @@ def _dir_size(path: Path) -> int:
 
 
 def _base_name(base_nlp: Language) -> str:
+    from ..components import lines
+
     meta = base_nlp.meta
     name = f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}=={meta.get('version', '?')}"
     # parses made before line breaks started sentences are not reused
-    return f"{name}+lines" if "onrecord_lines" in base_nlp.pipe_names else name
+    return f"{name}+lines" if lines.COMPONENT in base_nlp.pipe_names else name
 
 
 @dataclass(slots=True)
