@@ -39,6 +39,7 @@ test: lint typecheck pytest
 
 eval: install
 	$(PY) -m eval.run --shared $(SHARED) $(MODEL_ARGS) $(MODEL_MODES)
+	$(PY) -m eval.agreement --shared $(SHARED)
 	$(PY) -m eval.speakers
 	$(PY) -m eval.figures
 	$(PY) -m eval.entities

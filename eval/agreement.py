@@ -1,0 +1,307 @@
+"""Human agreement on PolNeAR: its annotators scored against each other like a system.
+
+Eighteen PolNeAR documents (16 in train, 2 in dev) were annotated by five or six annotators
+each; the evaluation uses one annotator's file per document (eval/brat.py). A system's F1
+against one annotator means little without knowing how another annotator would score on the
+same documents, so ``python -m eval.agreement`` scores every annotator's file against every
+other's with the scorer of ``eval.run`` and prints, per role (content, cue, source,
+attribution), partial and exact F1:
+
+- **pairwise**: every ordered pair of annotators on a document, one as gold and the other as
+  the prediction, counts pooled over pairs and documents (so precision equals recall: this is
+  the mean agreement of two annotators);
+- **per annotator**: each annotator as the prediction against every other one as gold;
+- **best other annotator**: for each document, gold annotator and role, the other annotator
+  who agrees best, chosen after seeing the scores (an optimistic bound of what a single
+  annotator reaches against another);
+- **onrecord (rules)** on the same documents, against every annotator in turn.
+
+``--write-docs`` puts the table in docs/EVALUATION.md between the agreement markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import sys
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from eval.brat import Attribution, GoldDocument, load_split, read_ann
+from eval.metrics import ROLES, Counts, PredictedQuote, Scorer, _TokenIndex, jaccard
+from eval.run import (
+    EVALUATION_DOC,
+    SystemResult,
+    _git_commit,
+    _onrecord_predictions,
+    polnear_dir,
+    replace_between_markers,
+)
+from onrecord.train.brat import read_text
+
+START_MARKER = "<!-- agreement:start -->"
+END_MARKER = "<!-- agreement:end -->"
+
+Figures = Mapping[str, Counts]
+
+
+@dataclass(slots=True)
+class MultiDocument:
+    """A document with every annotator's attributions, by annotator id."""
+
+    split: str
+    gold: GoldDocument
+    annotations: dict[str, list[Attribution]]
+
+
+def load_multi(corpus: Path, splits: Iterable[str] = ("train", "dev")) -> list[MultiDocument]:
+    """Every document of ``splits`` that two or more annotators annotated."""
+    out: list[MultiDocument] = []
+    for split in splits:
+        if not (corpus / split / "text").is_dir():
+            continue
+        for gold in load_split(corpus, split):
+            if len(gold.annotators) < 2:
+                continue
+            ann_dir = corpus / split / "attributions"
+            annotations = {}
+            for annotator in gold.annotators:
+                path = ann_dir / f"{gold.name}_{annotator}.ann"
+                annotations[annotator] = read_ann(
+                    read_text(path), gold.text, str(path)
+                ).attributions
+            out.append(MultiDocument(split, gold, annotations))
+    return out
+
+
+def as_predictions(attributions: Sequence[Attribution]) -> list[PredictedQuote]:
+    return [
+        PredictedQuote(content=tuple(a.content), cue=tuple(a.cue), source=tuple(a.source))
+        for a in attributions
+    ]
+
+
+def _partial(counts: Mapping[tuple[str, str, str], Counts], role: str, mode: str) -> Counts:
+    return counts[(role, "all", mode)]
+
+
+def pairwise(docs: Sequence[MultiDocument]) -> Scorer:
+    """Every ordered pair of annotators, the first as gold, pooled."""
+    scorer = Scorer()
+    for doc in docs:
+        for gold_id, pred_id in itertools.permutations(doc.annotations, 2):
+            scorer.add_document(
+                doc.gold.text, doc.annotations[gold_id], as_predictions(doc.annotations[pred_id])
+            )
+    return scorer
+
+
+def per_annotator(docs: Sequence[MultiDocument]) -> dict[str, Scorer]:
+    """Each annotator as the prediction, every other annotator of the same document as gold."""
+    scorers: dict[str, Scorer] = {}
+    for doc in docs:
+        for pred_id, gold_id in itertools.permutations(doc.annotations, 2):
+            scorers.setdefault(pred_id, Scorer()).add_document(
+                doc.gold.text, doc.annotations[gold_id], as_predictions(doc.annotations[pred_id])
+            )
+    return dict(sorted(scorers.items()))
+
+
+def best_other(docs: Sequence[MultiDocument], mode: str = "partial") -> dict[str, Counts]:
+    """Per document, gold annotator and role, the counts of the other annotator with the
+    best F1 (ties: more matches), summed: an after-the-fact choice, so an optimistic figure."""
+    totals = {role: Counts() for role in ROLES}
+    for doc in docs:
+        for gold_id, gold in doc.annotations.items():
+            others = [
+                Scorer().add_document(doc.gold.text, gold, as_predictions(pred))
+                for pred_id, pred in doc.annotations.items()
+                if pred_id != gold_id
+            ]
+            for role in ROLES:
+                best = max((_partial(c, role, mode) for c in others), key=lambda c: (c.f1, c.tp))
+                totals[role].add(best)
+    return totals
+
+
+def against_every_annotator(
+    docs: Sequence[MultiDocument], predictions: Mapping[str, Sequence[PredictedQuote]]
+) -> Scorer:
+    """A system's predictions (by document name) scored against each annotator in turn."""
+    scorer = Scorer()
+    for doc in docs:
+        for gold in doc.annotations.values():
+            scorer.add_document(doc.gold.text, gold, predictions.get(doc.gold.name, []))
+    return scorer
+
+
+def _role_tokens(
+    index: _TokenIndex, attributions: Sequence[Attribution], role: str
+) -> list[frozenset[int]]:
+    return [index.token_ids(tuple(getattr(a, role))) for a in attributions if getattr(a, role)]
+
+
+def disagreement_kinds(docs: Sequence[MultiDocument]) -> dict[str, dict[str, float]]:
+    """Per role, the share of gold spans (over ordered annotator pairs) that the other
+    annotator ``matched`` (word Jaccard >= 0.5 with one of theirs), drew with other
+    ``boundaries`` (an overlapping span, Jaccard below 0.5), or left ``unmarked`` (no span of
+    that role overlaps). Matching is not one-to-one here: it says what kind the misses are."""
+    kinds = ("matched", "boundaries", "unmarked")
+    counts = {role: dict.fromkeys(kinds, 0) for role in ("content", "cue", "source")}
+    for doc in docs:
+        index = _TokenIndex(doc.gold.text)
+        for gold_id, pred_id in itertools.permutations(doc.annotations, 2):
+            for role, tally in counts.items():
+                predicted = _role_tokens(index, doc.annotations[pred_id], role)
+                for gold in _role_tokens(index, doc.annotations[gold_id], role):
+                    best = max((jaccard(gold, p) for p in predicted), default=0.0)
+                    tally[kinds[0] if best >= 0.5 else kinds[1] if best > 0 else kinds[2]] += 1
+    return {
+        role: {k: v / max(sum(tally.values()), 1) for k, v in tally.items()}
+        for role, tally in counts.items()
+    }
+
+
+@dataclass(slots=True)
+class Row:
+    who: str
+    documents: int
+    comparisons: int
+    partial: dict[str, Counts]
+    exact: dict[str, Counts] | None
+
+
+def _row(who: str, documents: int, comparisons: int, scorer: Scorer) -> Row:
+    return Row(
+        who,
+        documents,
+        comparisons,
+        {role: scorer.counts[(role, "all", "partial")] for role in ROLES},
+        {role: scorer.counts[(role, "all", "exact")] for role in ROLES},
+    )
+
+
+def rows(docs: Sequence[MultiDocument], rules: Scorer | None = None) -> list[Row]:
+    pairs = sum(len(d.annotations) * (len(d.annotations) - 1) for d in docs)
+    out = [_row("annotators, pairwise", len(docs), pairs, pairwise(docs))]
+    for annotator, scorer in per_annotator(docs).items():
+        n_docs = sum(annotator in d.annotations for d in docs)
+        n_pairs = sum(len(d.annotations) - 1 for d in docs if annotator in d.annotations)
+        out.append(_row(f"annotator {annotator} vs the others", n_docs, n_pairs, scorer))
+    n_gold = sum(len(d.annotations) for d in docs)
+    out.append(Row("best other annotator (chosen after the fact)", len(docs), n_gold,
+                   best_other(docs), None))  # fmt: skip
+    if rules is not None:
+        out.append(_row("onrecord (rules) vs each annotator", len(docs), n_gold, rules))
+    return out
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def format_table(table: Sequence[Row]) -> str:
+    lines = [
+        "| who | documents | comparisons | content | cue | source | attribution "
+        "| exact: content | cue | source | attribution |",
+        "|" + "---|" * 11,
+    ]
+    for row in table:
+        cells = [row.who, str(row.documents), str(row.comparisons)]
+        cells += [_pct(row.partial[role].f1) for role in ROLES]
+        cells += [_pct(row.exact[role].f1) if row.exact else "—" for role in ROLES]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def format_kinds(kinds: Mapping[str, Mapping[str, float]]) -> str:
+    return "; ".join(
+        f"{role}: " + ", ".join(f"{_pct(share)} % {kind}" for kind, share in shares.items())
+        for role, shares in kinds.items()
+    )
+
+
+def write_docs(table: Sequence[Row], docs: Sequence[MultiDocument], path: Path) -> None:
+    splits = ", ".join(
+        f"{sum(d.split == s for d in docs)} {s}" for s in sorted({d.split for d in docs})
+    )
+    intro = (
+        f"PolNeAR's annotators scored against each other with the scorer above (partial F1, "
+        f"all attributions; then exact F1), on the {len(docs)} documents ({splits}) that five "
+        "or six of them annotated. A comparison is one annotator's file scored against "
+        "another's (for the best-other row: against one gold annotator). Pairwise counts "
+        "are pooled over both directions, so precision equals recall there."
+    )
+    note = (
+        "How to read it: a system is scored against one annotator per document, and another "
+        "trained annotator following the same guidelines reaches the pairwise row on average; "
+        "the best other annotator, picked per document and role after seeing the scores, is "
+        "an optimistic bound for a single annotator. A system can in principle exceed the "
+        "pairwise figure (one annotator's slips are not another's), but figures near it are "
+        "as close to the gold as the gold is to itself. What the annotators disagree on, per "
+        "gold span of one annotator, in the other's file: "
+        + format_kinds(disagreement_kinds(docs))
+        + ". So most disagreement is whether a stretch is an attribution at all; the "
+        "boundary cases are mostly a cue with or without what follows it (`said` against "
+        "`said in a statement`, `said in an interview`, `said on the same call`)."
+    )
+    block = "\n".join(
+        [
+            "## Agreement between PolNeAR's annotators",
+            "",
+            f"Run on {dt.date.today().isoformat()} at commit `{_git_commit()}` with "
+            "`python -m eval.agreement` (part of `make eval`).",
+            "",
+            textwrap.fill(intro, 92),
+            "",
+            format_table(table),
+            "",
+            textwrap.fill(note, 92),
+        ]
+    )
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
+    path.write_text(replace_between_markers(current, block, START_MARKER, END_MARKER), "utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.agreement", description=(__doc__ or "").splitlines()[0]
+    )
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument(
+        "--rules",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also score onrecord's rules on the same documents (default; about 20 s)",
+    )
+    parser.add_argument(
+        "--write-docs",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="rewrite the agreement table in docs/EVALUATION.md (default)",
+    )
+    args = parser.parse_args(argv)
+    corpus = polnear_dir(args.shared)
+    docs = load_multi(corpus)
+    if not docs:
+        print(f"agreement: skipped, no PolNeAR documents with several annotators at {corpus}")
+        return 0
+    rules = None
+    if args.rules:
+        result = SystemResult("onrecord")
+        predictions = _onrecord_predictions([d.gold for d in docs], 1, result)
+        rules = against_every_annotator(docs, predictions)
+    table = rows(docs, rules)
+    print(f"agreement: {len(docs)} PolNeAR documents with several annotators")
+    print(format_table(table))
+    if args.write_docs:
+        write_docs(table, docs, EVALUATION_DOC)
+        print(f"table written to {EVALUATION_DOC.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Agreement between annotators (eval/agreement.py), on hand-written brat files.
+
+The two annotators of tests/data/brat_tiny/bridge disagree on purpose: annA marks three
+attributions, annB only the third.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from eval import agreement
+from eval.metrics import PredictedQuote
+
+TINY = Path(__file__).parent / "data" / "brat_tiny"
+
+
+def _corpus(tmp_path: Path, annotators: dict[str, str]) -> Path:
+    """A PolNeAR-layout corpus (dev split) of the bridge document, one .ann per annotator."""
+    split = tmp_path / "polnear" / "dev"
+    (split / "text").mkdir(parents=True)
+    (split / "attributions").mkdir()
+    shutil.copy(TINY / "bridge.txt", split / "text" / "bridge.txt")
+    for annotator, source in annotators.items():
+        shutil.copy(TINY / source, split / "attributions" / f"bridge_{annotator}.ann")
+    return tmp_path / "polnear"
+
+
+def test_documents_with_one_annotator_are_left_out(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path, {"a": "bridge_annA.ann"})
+    assert agreement.load_multi(corpus) == []
+    assert agreement.main(["--shared", str(tmp_path / "nowhere")]) == 0
+
+
+def test_identical_annotators_agree_fully(tmp_path: Path) -> None:
+    docs = agreement.load_multi(_corpus(tmp_path, {"a": "bridge_annA.ann", "b": "bridge_annA.ann"}))
+    assert len(docs) == 1 and sorted(docs[0].annotations) == ["a", "b"]
+    counts = agreement.pairwise(docs).counts
+    for role in ("content", "cue", "source", "attribution"):
+        for mode in ("partial", "exact"):
+            assert counts[(role, "all", mode)].f1 == 1.0
+    kinds = agreement.disagreement_kinds(docs)
+    assert kinds["cue"] == {"matched": 1.0, "boundaries": 0.0, "unmarked": 0.0}
+
+
+def test_pairwise_pools_both_directions(tmp_path: Path) -> None:
+    docs = agreement.load_multi(_corpus(tmp_path, {"a": "bridge_annA.ann", "b": "bridge_annB.ann"}))
+    content = agreement.pairwise(docs).counts[("content", "all", "partial")]
+    # a as gold: 3 gold, 1 predicted, 1 match; b as gold: 1 gold, 3 predicted, 1 match
+    assert (content.gold, content.pred, content.tp) == (4, 4, 2)
+    assert content.precision == content.recall == content.f1 == 0.5
+    per = agreement.per_annotator(docs)
+    b_as_prediction = per["b"].counts[("content", "all", "partial")]
+    assert b_as_prediction.precision == 1.0
+    assert b_as_prediction.recall == pytest.approx(1 / 3)
+    # b left two of a's three cues unmarked; a marked every one of b's
+    kinds = agreement.disagreement_kinds(docs)
+    assert kinds["cue"]["unmarked"] == pytest.approx(2 / 4)
+    assert kinds["cue"]["boundaries"] == 0.0
+
+
+def test_best_other_and_a_system_against_every_annotator(tmp_path: Path) -> None:
+    corpus = _corpus(
+        tmp_path, {"a": "bridge_annA.ann", "b": "bridge_annB.ann", "c": "bridge_annA.ann"}
+    )
+    docs = agreement.load_multi(corpus)
+    best = agreement.best_other(docs)
+    # a and c are identical, so each finds a perfect partner; b's best is a (or c)
+    assert best["cue"].tp == 3 + 3 + 1
+    text = docs[0].gold.text
+    start = text.index("the repairs")
+    critics = PredictedQuote(
+        content=((start, start + len("the repairs were rushed")),),
+        cue=((text.index("claimed"), text.index("claimed") + 7),),
+        source=((text.index("Critics"), text.index("Critics") + 7),),
+    )
+    scorer = agreement.against_every_annotator(docs, {"bridge": [critics]})
+    attribution = scorer.counts[("attribution", "all", "partial")]
+    assert (attribution.gold, attribution.pred, attribution.tp) == (7, 3, 3)
+    table = agreement.format_table(agreement.rows(docs, scorer))
+    assert "annotators, pairwise" in table and "onrecord (rules) vs each annotator" in table
+
+
+def test_write_docs_replaces_its_block(tmp_path: Path) -> None:
+    docs = agreement.load_multi(_corpus(tmp_path, {"a": "bridge_annA.ann", "b": "bridge_annB.ann"}))
+    doc = tmp_path / "EVALUATION.md"
+    doc.write_text("# Evaluation\n\nkept\n", encoding="utf-8")
+    agreement.write_docs(agreement.rows(docs), docs, doc)
+    agreement.write_docs(agreement.rows(docs), docs, doc)
+    written = doc.read_text(encoding="utf-8")
+    assert written.count(agreement.START_MARKER) == 1 and "kept" in written
+    assert "| annotators, pairwise | 1 | 2 | 50.0 |" in written
