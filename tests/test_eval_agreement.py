@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from eval import agreement
-from eval.metrics import PredictedQuote
+from eval.metrics import PredictedQuote, _TokenIndex
 
 TINY = Path(__file__).parent / "data" / "brat_tiny"
 
@@ -91,3 +91,45 @@ def test_write_docs_replaces_its_block(tmp_path: Path) -> None:
     written = doc.read_text(encoding="utf-8")
     assert written.count(agreement.START_MARKER) == 1 and "kept" in written
     assert "| annotators, pairwise | 1 | 2 | 50.0 |" in written
+
+
+def test_the_majority_keeps_what_at_least_half_the_others_marked(tmp_path: Path) -> None:
+    corpus = _corpus(
+        tmp_path,
+        {
+            "a": "bridge_annA.ann",
+            "b": "bridge_annB.ann",
+            "c": "bridge_annA.ann",
+            "d": "bridge_annB.ann",
+        },
+    )
+    docs = agreement.load_multi(corpus)
+    doc = docs[0]
+    index = _TokenIndex(doc.gold.text)
+    # for a: b, c and d; only the critics' attribution has two of three (b and d, with c)
+    others = {k: v for k, v in doc.annotations.items() if k != "a"}
+    kept = agreement.majority(index, others)
+    assert len(kept) == 1
+    ((start, end),) = kept[0].content
+    assert doc.gold.text[start:end] == "the repairs were rushed"
+    # of two annotators, one is half: a's three attributions stay
+    assert (
+        len(agreement.majority(index, {"b": doc.annotations["b"], "c": doc.annotations["c"]})) == 3
+    )
+    content = agreement.majority_of_others(docs).counts[("content", "all", "partial")]
+    # for a and c the critics' alone (right); for b and d all three of a and c (one right)
+    assert (content.gold, content.pred, content.tp) == (8, 1 + 1 + 3 + 3, 4)
+
+
+def test_the_medoid_is_the_span_most_others_match() -> None:
+    text = "Critics said in a statement on Monday: it failed."
+    index = _TokenIndex(text)
+    said = ((8, 12),)
+    said_in_a_statement = ((8, 27),)
+    on_monday_too = ((8, 37),)
+    assert text[8:27] == "said in a statement" and text[37] == ":"
+    # "said" matches neither other (Jaccard 1/4, 1/6); each longer one matches the other
+    assert agreement._medoid(index, [said, on_monday_too, said_in_a_statement]) == on_monday_too
+    # a span without a word matches only its equal
+    colon = ((37, 38),)
+    assert agreement._medoid(index, [said, colon, colon]) == colon
