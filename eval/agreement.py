@@ -73,10 +73,14 @@ def load_multi(corpus: Path, splits: Iterable[str] = ("train", "dev")) -> list[M
             annotations = {}
             for annotator in gold.annotators:
                 path = ann_dir / f"{gold.name}_{annotator}.ann"
-                annotations[annotator] = read_ann(
-                    read_text(path), gold.text, str(path)
-                ).attributions
-            out.append(MultiDocument(split, gold, annotations))
+                try:
+                    ann_text = read_text(path)
+                except (OSError, UnicodeDecodeError) as exc:
+                    print(f"agreement: {path}: cannot be read ({exc}); annotator left out")
+                    continue
+                annotations[annotator] = read_ann(ann_text, gold.text, str(path)).attributions
+            if len(annotations) >= 2:
+                out.append(MultiDocument(split, gold, annotations))
     return out
 
 

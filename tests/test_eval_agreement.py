@@ -33,6 +33,15 @@ def test_documents_with_one_annotator_are_left_out(tmp_path: Path) -> None:
     assert agreement.main(["--shared", str(tmp_path / "nowhere")]) == 0
 
 
+def test_an_unreadable_annotator_file_is_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = _corpus(tmp_path, {"a": "bridge_annA.ann", "b": "bridge_annB.ann"})
+    (corpus / "dev" / "attributions" / "bridge_b.ann").write_bytes(b"T1\tSource 0 3\t\xff\n")
+    assert agreement.load_multi(corpus) == []  # one readable annotator: nothing to compare
+    assert "bridge_b.ann: cannot be read" in capsys.readouterr().out
+
+
 def test_identical_annotators_agree_fully(tmp_path: Path) -> None:
     docs = agreement.load_multi(_corpus(tmp_path, {"a": "bridge_annA.ann", "b": "bridge_annA.ann"}))
     assert len(docs) == 1 and sorted(docs[0].annotations) == ["a", "b"]
