@@ -38,8 +38,9 @@ pytest: install
 test: lint typecheck pytest
 
 eval: install
-	$(PY) -m eval.run --shared $(SHARED) $(MODEL_ARGS) $(MODEL_MODES)
-	$(PY) -m eval.agreement --shared $(SHARED)
+	mkdir -p build
+	$(PY) -m eval.run --shared $(SHARED) $(MODEL_ARGS) $(MODEL_MODES) --json build/eval.json
+	$(PY) -m eval.agreement --shared $(SHARED) --rules-figures build/eval.json
 	$(PY) -m eval.speakers
 	$(PY) -m eval.figures
 	$(PY) -m eval.entities

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
+import json
 import sys
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -201,6 +202,83 @@ def against_every_annotator(
     return scorer
 
 
+@dataclass(slots=True, frozen=True)
+class Fit:
+    """A weighted least-squares line ``y = intercept + slope * x`` over documents."""
+
+    slope: float
+    intercept: float
+    correlation: float
+
+    def at(self, x: float) -> float:
+        return self.intercept + self.slope * x
+
+
+def weighted_fit(xs: Sequence[float], ys: Sequence[float], weights: Sequence[float]) -> Fit:
+    total = sum(weights)
+    mx = sum(w * x for w, x in zip(weights, xs, strict=True)) / total
+    my = sum(w * y for w, y in zip(weights, ys, strict=True)) / total
+    sxx = sum(w * (x - mx) ** 2 for w, x in zip(weights, xs, strict=True))
+    syy = sum(w * (y - my) ** 2 for w, y in zip(weights, ys, strict=True))
+    sxy = sum(w * (x - mx) * (y - my) for w, x, y in zip(weights, xs, ys, strict=True))
+    slope = sxy / sxx if sxx else 0.0
+    correlation = sxy / (sxx * syy) ** 0.5 if sxx and syy else 0.0
+    return Fit(slope, my - slope * mx, correlation)
+
+
+def difficulty_fits(
+    docs: Sequence[MultiDocument], predictions: Mapping[str, Sequence[PredictedQuote]]
+) -> dict[tuple[str, str], Fit]:
+    """Per role, the annotators' agreement on a document (``pairwise`` and ``majority``)
+    as a line in the rules' F1 on that document, weighted by the document's gold count.
+
+    Documents that are hard for the rules are hard for the annotators too; evaluated at the
+    rules' F1 on another set of documents, the line estimates the annotators' agreement on
+    documents as hard as those."""
+    rules = [against_every_annotator([d], predictions).counts for d in docs]
+    humans = {
+        "pairwise": [pairwise([d]).counts for d in docs],
+        "majority": [majority_of_others([d]).counts for d in docs],
+    }
+    fits: dict[tuple[str, str], Fit] = {}
+    for role in ROLES:
+        key = (role, "all", "partial")
+        xs = [r[key].f1 for r in rules]
+        weights = [float(max(r[key].gold, 1)) for r in rules]
+        for name, per_doc in humans.items():
+            fits[(role, name)] = weighted_fit(xs, [h[key].f1 for h in per_doc], weights)
+    return fits
+
+
+def format_estimates(fits: Mapping[tuple[str, str], Fit], at: Mapping[str, float]) -> str:
+    lines = [
+        "| estimate for documents as hard as the rules' F1 below | content | cue | source "
+        "| attribution |",
+        "|---|---|---|---|---|",
+        "| onrecord (rules), PolNeAR dev | " + " | ".join(_pct(at[r]) for r in ROLES) + " |",
+    ]
+    for name, label in (
+        ("pairwise", "annotators, pairwise"),
+        ("majority", "majority of the others"),
+    ):
+        cells = [_pct(fits[(r, name)].at(at[r])) for r in ROLES]
+        lines.append(f"| {label} (estimated) | " + " | ".join(cells) + " |")
+    cells = [f"{fits[(r, 'pairwise')].correlation:.2f}" for r in ROLES]
+    lines.append("| correlation over documents: rules vs pairwise | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def rules_figures(path: Path, split: str = "all") -> dict[str, float]:
+    """The rules' partial F1 per role from the ``--json`` file of ``python -m eval.run``."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows = data["systems"]["onrecord"]["figures"]
+    return {
+        r["role"]: float(r["f1"])
+        for r in rows
+        if r["split"] == split and r["mode"] == "partial" and r["role"] in ROLES
+    }
+
+
 def _role_tokens(
     index: _TokenIndex, attributions: Sequence[Attribution], role: str
 ) -> list[frozenset[int]]:
@@ -290,7 +368,22 @@ def format_kinds(kinds: Mapping[str, Mapping[str, float]]) -> str:
     )
 
 
-def write_docs(table: Sequence[Row], docs: Sequence[MultiDocument], path: Path) -> None:
+ESTIMATE_NOTE = (
+    "These documents are not typical: documents that are hard for the rules are hard for the "
+    "annotators too (the correlation over documents below), and the rules score lower on "
+    "these than on PolNeAR dev. A line through the documents' figures (the annotators' "
+    "agreement against the rules' F1, weighted by gold count), read at the rules' F1 on "
+    "dev, estimates how far the annotators would agree on documents as hard as dev's. It is "
+    "an extrapolation from 18 documents, not a measurement."
+)
+
+
+def write_docs(
+    table: Sequence[Row],
+    docs: Sequence[MultiDocument],
+    path: Path,
+    estimates: str | None = None,
+) -> None:
     splits = ", ".join(
         f"{sum(d.split == s for d in docs)} {s}" for s in sorted({d.split for d in docs})
     )
@@ -306,10 +399,9 @@ def write_docs(table: Sequence[Row], docs: Sequence[MultiDocument], path: Path) 
         "trained annotator following the same guidelines reaches the pairwise row on average; "
         "the best other annotator, picked per document and role after seeing the scores, is "
         "an optimistic bound for a single annotator. A system can exceed the pairwise figure "
-        "(one annotator's slips are not another's): the majority of the other annotators, "
-        "what a system reproducing the annotators' common judgement would score, is the "
-        "better estimate of the ceiling for a system scored against one annotator per "
-        "document. What the annotators disagree on, per "
+        "(one annotator's slips are not another's): the majority of the other annotators is "
+        "what a system reproducing the annotators' common judgement would score against one "
+        "of them. What the annotators disagree on, per "
         "gold span of one annotator, in the other's file: "
         + format_kinds(disagreement_kinds(docs))
         + ". So most disagreement is whether a stretch is an attribution at all; the "
@@ -330,6 +422,8 @@ def write_docs(table: Sequence[Row], docs: Sequence[MultiDocument], path: Path) 
             textwrap.fill(note, 92),
         ]
     )
+    if estimates:
+        block += "\n\n" + textwrap.fill(ESTIMATE_NOTE, 92) + "\n\n" + estimates
     current = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
     path.write_text(replace_between_markers(current, block, START_MARKER, END_MARKER), "utf-8")
 
@@ -346,6 +440,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also score onrecord's rules on the same documents (default; about 20 s)",
     )
     parser.add_argument(
+        "--rules-figures",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="the --json output of python -m eval.run: estimate the annotators' agreement on "
+        "documents as hard (for the rules) as that run's",
+    )
+    parser.add_argument(
         "--write-docs",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -357,16 +459,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not docs:
         print(f"agreement: skipped, no PolNeAR documents with several annotators at {corpus}")
         return 0
+    at = None
+    if args.rules_figures is not None:
+        try:
+            at = rules_figures(args.rules_figures)
+        except (OSError, ValueError, KeyError) as exc:
+            parser.exit(
+                2, f"agreement: error: {args.rules_figures}: not eval.run figures ({exc})\n"
+            )
     rules = None
-    if args.rules:
+    estimates = None
+    if args.rules or at is not None:
         result = SystemResult("onrecord")
         predictions = _onrecord_predictions([d.gold for d in docs], 1, result)
         rules = against_every_annotator(docs, predictions)
+        if at is not None:
+            estimates = format_estimates(difficulty_fits(docs, predictions), at)
     table = rows(docs, rules)
     print(f"agreement: {len(docs)} PolNeAR documents with several annotators")
     print(format_table(table))
+    if estimates:
+        print()
+        print(estimates)
     if args.write_docs:
-        write_docs(table, docs, EVALUATION_DOC)
+        write_docs(table, docs, EVALUATION_DOC, estimates)
         print(f"table written to {EVALUATION_DOC.name}")
     return 0
 

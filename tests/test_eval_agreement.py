@@ -6,6 +6,7 @@ attributions, annB only the third.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -18,13 +19,13 @@ TINY = Path(__file__).parent / "data" / "brat_tiny"
 
 def _corpus(tmp_path: Path, annotators: dict[str, str]) -> Path:
     """A PolNeAR-layout corpus (dev split) of the bridge document, one .ann per annotator."""
-    split = tmp_path / "polnear" / "dev"
+    split = tmp_path / "data" / "polnear" / "dev"
     (split / "text").mkdir(parents=True)
     (split / "attributions").mkdir()
     shutil.copy(TINY / "bridge.txt", split / "text" / "bridge.txt")
     for annotator, source in annotators.items():
         shutil.copy(TINY / source, split / "attributions" / f"bridge_{annotator}.ann")
-    return tmp_path / "polnear"
+    return tmp_path / "data" / "polnear"
 
 
 def test_documents_with_one_annotator_are_left_out(tmp_path: Path) -> None:
@@ -142,3 +143,44 @@ def test_the_medoid_is_the_span_most_others_match() -> None:
     # a span without a word matches only its equal
     colon = ((37, 38),)
     assert agreement._medoid(index, [said, colon, colon]) == colon
+
+
+def test_weighted_fit_recovers_a_line_and_its_correlation() -> None:
+    fit = agreement.weighted_fit([0.2, 0.4, 0.6], [0.5, 0.6, 0.7], [1.0, 5.0, 1.0])
+    assert fit.slope == pytest.approx(0.5) and fit.intercept == pytest.approx(0.4)
+    assert fit.correlation == pytest.approx(1.0)
+    assert fit.at(0.8) == pytest.approx(0.8)
+    flat = agreement.weighted_fit([0.5, 0.5], [0.1, 0.9], [1.0, 1.0])
+    assert (flat.slope, flat.correlation) == (0.0, 0.0)  # no spread in x: no line
+
+
+def test_estimates_read_the_rules_figures_of_eval_run(tmp_path: Path) -> None:
+    figures = tmp_path / "eval.json"
+    rows = [
+        {"role": role, "split": split, "mode": mode, "f1": 0.5 if split == "all" else 0.1}
+        for role in ("content", "cue", "source", "attribution")
+        for split in ("direct", "all")
+        for mode in ("exact", "partial")
+    ]
+    figures.write_text(json.dumps({"systems": {"onrecord": {"figures": rows}}}), "utf-8")
+    at = agreement.rules_figures(figures)
+    assert at == {"content": 0.5, "cue": 0.5, "source": 0.5, "attribution": 0.5}
+    docs = agreement.load_multi(_corpus(tmp_path, {"a": "bridge_annA.ann", "b": "bridge_annB.ann"}))
+    fits = agreement.difficulty_fits(docs, {"bridge": []})
+    assert set(fits) == {(r, n) for r in at for n in ("pairwise", "majority")}
+    table = agreement.format_estimates(fits, at)
+    assert "| onrecord (rules), PolNeAR dev | 50.0 | 50.0 | 50.0 | 50.0 |" in table
+
+
+def test_a_figures_file_that_is_not_eval_runs_stops_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = _corpus(tmp_path, {"a": "bridge_annA.ann", "b": "bridge_annB.ann"})
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", "utf-8")
+    with pytest.raises(SystemExit) as stop:
+        agreement.main(
+            ["--shared", str(corpus.parent.parent), "--rules-figures", str(bad), "--no-write-docs"]
+        )
+    assert stop.value.code == 2
+    assert "not eval.run figures" in capsys.readouterr().err
