@@ -92,46 +92,63 @@ def as_predictions(attributions: Sequence[Attribution]) -> list[PredictedQuote]:
     ]
 
 
-def _partial(counts: Mapping[tuple[str, str, str], Counts], role: str, mode: str) -> Counts:
-    return counts[(role, "all", mode)]
+DocCounts = dict[tuple[str, str, str], Counts]
+#: Per document, every ordered pair of its annotators (gold, prediction) scored once.
+PairCounts = list[dict[tuple[str, str], DocCounts]]
 
 
-def pairwise(docs: Sequence[MultiDocument]) -> Scorer:
-    """Every ordered pair of annotators, the first as gold, pooled."""
-    scorer = Scorer()
-    for doc in docs:
-        for gold_id, pred_id in itertools.permutations(doc.annotations, 2):
-            scorer.add_document(
+def pair_counts(docs: Sequence[MultiDocument]) -> PairCounts:
+    return [
+        {
+            (gold_id, pred_id): Scorer().add_document(
                 doc.gold.text, doc.annotations[gold_id], as_predictions(doc.annotations[pred_id])
             )
+            for gold_id, pred_id in itertools.permutations(doc.annotations, 2)
+        }
+        for doc in docs
+    ]
+
+
+def _pooled(counts: Iterable[DocCounts]) -> Scorer:
+    scorer = Scorer()
+    for doc_counts in counts:
+        for key, c in doc_counts.items():
+            scorer.counts[key].add(c)
     return scorer
 
 
-def per_annotator(docs: Sequence[MultiDocument]) -> dict[str, Scorer]:
+def pairwise(docs: Sequence[MultiDocument], pairs: PairCounts | None = None) -> Scorer:
+    """Every ordered pair of annotators, the first as gold, pooled."""
+    pairs = pair_counts(docs) if pairs is None else pairs
+    return _pooled(c for doc in pairs for c in doc.values())
+
+
+def per_annotator(
+    docs: Sequence[MultiDocument], pairs: PairCounts | None = None
+) -> dict[str, Scorer]:
     """Each annotator as the prediction, every other annotator of the same document as gold."""
-    scorers: dict[str, Scorer] = {}
-    for doc in docs:
-        for pred_id, gold_id in itertools.permutations(doc.annotations, 2):
-            scorers.setdefault(pred_id, Scorer()).add_document(
-                doc.gold.text, doc.annotations[gold_id], as_predictions(doc.annotations[pred_id])
-            )
-    return dict(sorted(scorers.items()))
+    pairs = pair_counts(docs) if pairs is None else pairs
+    by_prediction: dict[str, list[DocCounts]] = {}
+    for doc in pairs:
+        for (_, pred_id), c in doc.items():
+            by_prediction.setdefault(pred_id, []).append(c)
+    return {pred_id: _pooled(c) for pred_id, c in sorted(by_prediction.items())}
 
 
-def best_other(docs: Sequence[MultiDocument], mode: str = "partial") -> dict[str, Counts]:
+def best_other(
+    docs: Sequence[MultiDocument], mode: str = "partial", pairs: PairCounts | None = None
+) -> dict[str, Counts]:
     """Per document, gold annotator and role, the counts of the other annotator with the
-    best F1 (ties: more matches), summed: an after-the-fact choice, so an optimistic figure."""
+    best F1 (ties: more matches, then the first), summed: an after-the-fact choice, so an
+    optimistic figure."""
+    pairs = pair_counts(docs) if pairs is None else pairs
     totals = {role: Counts() for role in ROLES}
-    for doc in docs:
-        for gold_id, gold in doc.annotations.items():
-            others = [
-                Scorer().add_document(doc.gold.text, gold, as_predictions(pred))
-                for pred_id, pred in doc.annotations.items()
-                if pred_id != gold_id
-            ]
+    for doc in pairs:
+        for gold_id in dict.fromkeys(g for g, _ in doc):
+            others = [c for (g, _), c in doc.items() if g == gold_id]
             for role in ROLES:
-                best = max((_partial(c, role, mode) for c in others), key=lambda c: (c.f1, c.tp))
-                totals[role].add(best)
+                key = (role, "all", mode)
+                totals[role].add(max((c[key] for c in others), key=lambda c: (c.f1, c.tp)))
     return totals
 
 
@@ -227,7 +244,9 @@ def weighted_fit(xs: Sequence[float], ys: Sequence[float], weights: Sequence[flo
 
 
 def difficulty_fits(
-    docs: Sequence[MultiDocument], predictions: Mapping[str, Sequence[PredictedQuote]]
+    docs: Sequence[MultiDocument],
+    predictions: Mapping[str, Sequence[PredictedQuote]],
+    pairs: PairCounts | None = None,
 ) -> dict[tuple[str, str], Fit]:
     """Per role, the annotators' agreement on a document (``pairwise`` and ``majority``)
     as a line in the rules' F1 on that document, weighted by the document's gold count.
@@ -235,9 +254,10 @@ def difficulty_fits(
     Documents that are hard for the rules are hard for the annotators too; evaluated at the
     rules' F1 on another set of documents, the line estimates the annotators' agreement on
     documents as hard as those."""
+    pairs = pair_counts(docs) if pairs is None else pairs
     rules = [against_every_annotator([d], predictions).counts for d in docs]
     humans = {
-        "pairwise": [pairwise([d]).counts for d in docs],
+        "pairwise": [_pooled(doc.values()).counts for doc in pairs],
         "majority": [majority_of_others([d]).counts for d in docs],
     }
     fits: dict[tuple[str, str], Fit] = {}
@@ -325,16 +345,19 @@ def _row(who: str, documents: int, comparisons: int, scorer: Scorer) -> Row:
     )
 
 
-def rows(docs: Sequence[MultiDocument], rules: Scorer | None = None) -> list[Row]:
-    pairs = sum(len(d.annotations) * (len(d.annotations) - 1) for d in docs)
-    out = [_row("annotators, pairwise", len(docs), pairs, pairwise(docs))]
-    for annotator, scorer in per_annotator(docs).items():
+def rows(
+    docs: Sequence[MultiDocument], rules: Scorer | None = None, pairs: PairCounts | None = None
+) -> list[Row]:
+    pairs = pair_counts(docs) if pairs is None else pairs
+    n_pairs = sum(len(doc) for doc in pairs)
+    out = [_row("annotators, pairwise", len(docs), n_pairs, pairwise(docs, pairs))]
+    for annotator, scorer in per_annotator(docs, pairs).items():
         n_docs = sum(annotator in d.annotations for d in docs)
         n_pairs = sum(len(d.annotations) - 1 for d in docs if annotator in d.annotations)
         out.append(_row(f"annotator {annotator} vs the others", n_docs, n_pairs, scorer))
     n_gold = sum(len(d.annotations) for d in docs)
     out.append(Row("best other annotator (chosen after the fact)", len(docs), n_gold,
-                   best_other(docs), None))  # fmt: skip
+                   best_other(docs, pairs=pairs), None))  # fmt: skip
     out.append(
         _row("majority of the other annotators", len(docs), n_gold, majority_of_others(docs))
     )
@@ -467,6 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.exit(
                 2, f"agreement: error: {args.rules_figures}: not eval.run figures ({exc})\n"
             )
+    pairs = pair_counts(docs)
     rules = None
     estimates = None
     if args.rules or at is not None:
@@ -474,8 +498,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         predictions = _onrecord_predictions([d.gold for d in docs], 1, result)
         rules = against_every_annotator(docs, predictions)
         if at is not None:
-            estimates = format_estimates(difficulty_fits(docs, predictions), at)
-    table = rows(docs, rules)
+            estimates = format_estimates(difficulty_fits(docs, predictions, pairs), at)
+    table = rows(docs, rules, pairs)
     print(f"agreement: {len(docs)} PolNeAR documents with several annotators")
     print(format_table(table))
     if estimates:
