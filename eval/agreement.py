@@ -42,7 +42,7 @@ from eval.run import (
     _git_commit,
     _onrecord_predictions,
     polnear_dir,
-    replace_between_markers,
+    write_between_markers,
 )
 from onrecord.train.brat import read_text
 
@@ -447,8 +447,7 @@ def write_docs(
     )
     if estimates:
         block += "\n\n" + textwrap.fill(ESTIMATE_NOTE, 92) + "\n\n" + estimates
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
-    path.write_text(replace_between_markers(current, block, START_MARKER, END_MARKER), "utf-8")
+    write_between_markers(path, block, START_MARKER, END_MARKER)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

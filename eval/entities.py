@@ -343,7 +343,7 @@ def write_docs(
     path: Path = EVALUATION_DOC,
     bench_line: str | None = None,
 ) -> None:
-    from eval.run import replace_between_markers
+    from eval.run import write_between_markers
 
     s = parts["all"]
     intro = (
@@ -378,9 +378,7 @@ def write_docs(
     ]
     if bench_line:
         block_lines += ["", textwrap.fill(f"Speed: {bench_line}.", 92)]
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
-    block = "\n".join(block_lines)
-    path.write_text(replace_between_markers(current, block, START_MARKER, END_MARKER), "utf-8")
+    write_between_markers(path, "\n".join(block_lines), START_MARKER, END_MARKER)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

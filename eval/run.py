@@ -480,6 +480,12 @@ def replace_between_markers(document: str, block: str, start: str, end: str) -> 
     return f"{document.rstrip()}\n\n{start}\n{block}\n{end}\n"
 
 
+def write_between_markers(path: Path, block: str, start: str, end: str) -> None:
+    """Put ``block`` between the markers in the document at ``path`` (created if missing)."""
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
+    path.write_text(replace_between_markers(current, block, start, end), "utf-8")
+
+
 def write_docs(result: EvalResult, path: Path = EVALUATION_DOC) -> None:
     block = "\n".join(
         [
@@ -502,8 +508,7 @@ def write_docs(result: EvalResult, path: Path = EVALUATION_DOC) -> None:
             ),
         ]
     )
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
-    path.write_text(replace_between_markers(current, block, START_MARKER, END_MARKER), "utf-8")
+    write_between_markers(path, block, START_MARKER, END_MARKER)
 
 
 def _load_models(systems: Sequence[System]) -> None:
