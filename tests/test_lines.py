@@ -63,3 +63,30 @@ def test_text_and_offsets_are_untouched() -> None:
     doc = get_parse_nlp()(ARTICLE)
     assert doc.text == ARTICLE
     assert all(ARTICLE[t.idx : t.idx + len(t.text)] == t.text for t in doc)
+
+
+def test_quote_marks_glued_to_words_are_tokens_of_their_own() -> None:
+    nlp = get_parse_nlp()
+    assert [t.text for t in nlp("Holt said,“Look.”")] == [
+        "Holt",
+        "said",
+        ",",
+        "“",
+        "Look",
+        ".",
+        "”",
+    ]
+    assert [t.text for t in nlp('was taken."Varga to speak')][1:5] == ["taken", ".", '"', "Varga"]
+    # words, numbers and abbreviations are untouched
+    assert [t.text for t in nlp("At 3:30, the U.S. team’s coach left.")] == [
+        "At",
+        "3:30",
+        ",",
+        "the",
+        "U.S.",
+        "team",
+        "’s",
+        "coach",
+        "left",
+        ".",
+    ]

@@ -60,6 +60,31 @@ def get_parse_nlp(model: str | None = None) -> Language:
     return _get(model or get_settings().spacy_model, with_components=False, lines=True)
 
 
+#: Quote marks glued to the words around them, as scraped text often has them: an opening
+#: mark after a comma or colon ("said,“Look"), a closing mark before the next sentence
+#: ('quickly."Clinton'). spaCy's English tokenizer leaves each as one token, so the quote's
+#: boundaries fall inside a word; these infixes split them.
+_GLUED_QUOTE_INFIXES = (
+    r"(?<=[^\W\d_])[,;:](?=[“\"‘«])",
+    r"(?<=[,;:])[“\"‘«](?=[^\W_])",
+    r"(?<=[^\W\d_])[.!?](?=[”\"][A-Z])",
+    r"(?<=[.!?])[”\"](?=[A-Z])",
+)
+
+
+def split_glued_quotes(nlp: Language) -> None:
+    """Add the glued-quote infixes to ``nlp``'s tokenizer (once)."""
+    import re
+
+    tokenizer = nlp.tokenizer
+    finditer = getattr(tokenizer, "infix_finditer", None)  # a custom tokenizer may have none
+    pattern = getattr(getattr(finditer, "__self__", None), "pattern", None)
+    if not isinstance(pattern, str) or _GLUED_QUOTE_INFIXES[0] in pattern:
+        return
+    joined = "|".join((*_GLUED_QUOTE_INFIXES, pattern))
+    tokenizer.infix_finditer = re.compile(joined).finditer  # type: ignore[union-attr]
+
+
 def add_line_breaks(nlp: Language) -> None:
     """Put ``onrecord_lines`` before the parser (the first component when there is none)."""
     from .components import lines
@@ -102,6 +127,7 @@ def _get(
             setting.check()  # a folder that is not a model: one line, before any loading
             nlp = _load(model)
             if lines:
+                split_glued_quotes(nlp)
                 add_line_breaks(nlp)
             if with_components:
                 from . import components  # noqa: F401  (registers the factories)
