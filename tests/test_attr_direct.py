@@ -181,3 +181,44 @@ def test_a_quoted_title_standing_as_a_sentence_is_no_quote() -> None:
 def test_a_quoted_paragraph_with_no_speaker_anywhere_is_not_given_out() -> None:
     text = "The banner over the square was hard to miss.\n\n“Rebuild the bridge before the winter comes.”"
     assert quotes(text) == []
+
+
+# --- short answers: a quote set off after its speech verb ---------------------------------
+
+
+def test_a_one_word_answer_after_said_comma_is_a_direct_quote() -> None:
+    text = "Asked whether she would resign, Varga said, “Probably.”"
+    direct = [q for q in quotes(text) if q.kind == "direct"]
+    assert [(q.content.text, q.cue and q.cue.text, speaker(q)) for q in direct] == [
+        ("Probably.", "said", "Varga")
+    ]
+
+
+def test_a_one_word_answer_after_a_colon_is_a_direct_quote() -> None:
+    q = only("The minister replied: “Never!”")
+    assert (q.kind, q.content.text, q.cue and q.cue.text) == ("direct", "Never!", "replied")
+
+
+def test_a_one_word_scare_quote_after_a_verb_is_still_no_direct_quote() -> None:
+    # not set off by a comma or colon: a label, not an answer
+    found = quotes("Holt called the protesters “extremists.”")
+    assert not [q for q in found if q.kind == "direct"]
+
+
+def test_a_word_in_quotes_after_said_with_no_sentence_end_is_no_quote() -> None:
+    found = quotes("Varga said, “frankly”, that the plan had failed.")
+    assert not [q for q in found if q.kind == "direct"]
+
+
+# --- quote marks glued to the words around them ---------------------------------------------
+
+
+def test_an_opening_mark_glued_to_the_comma_after_said() -> None:
+    text = "Holt said,“Look, the tweet has been deleted. We have to move on.”"
+    q = only(text)
+    assert (q.kind, q.content.text, q.cue and q.cue.text, speaker(q)) == (
+        "direct",
+        "Look, the tweet has been deleted. We have to move on.",
+        "said",
+        "Holt",
+    )

@@ -113,3 +113,21 @@ def test_live_blog_time_stamp_is_not_the_source() -> None:
     text = "2:40 p.m.\n\nLena Varga’s campaign manager says she is gratified by the decision.\n"
     q = by_cue(text, "says")
     assert source(q) == "Lena Varga’s campaign manager"
+
+
+# --- brackets at a span's edge -------------------------------------------------------------
+
+
+def test_a_bracket_closing_the_source_stays() -> None:
+    q = by_cue("Senate leader Dana Holt (R-Estovia) said the vote would wait until March.", "said")
+    assert source(q) == "Senate leader Dana Holt (R-Estovia)"
+
+
+def test_a_bracketed_lead_is_not_part_of_the_source() -> None:
+    q = by_cue("(Wire) Officials said the talks in Lyon had failed again.", "said")
+    assert source(q) == "Officials"
+
+
+def test_a_bracket_closing_the_content_stays() -> None:
+    q = by_cue("Officials said the talks had failed (for the third time).", "said")
+    assert q.content.text == "the talks had failed (for the third time)"

@@ -371,10 +371,22 @@ def _next_attribution(t: Token) -> bool:
     )
 
 
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+
 def _trim_punct(toks: list[Token]) -> list[Token]:
+    """Drop punctuation and space at both ends, but keep a bracket that closes one opened
+    inside ("Rep. Paul Ryan (R-WI)"); a bracketed lead ("(Reuters) Officials") goes whole."""
     while toks and (toks[0].is_punct or toks[0].is_space):
-        toks = toks[1:]
-    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        closer = _BRACKETS.get(toks[0].text)
+        texts = [t.text for t in toks]
+        toks = toks[texts.index(closer) + 1 :] if closer in texts else toks[1:]
+
+    def closes_inside(tok: Token) -> bool:
+        texts = [t.text for t in toks]
+        return any(tok.text == c and texts.count(o) == texts.count(c) for o, c in _BRACKETS.items())
+
+    while toks and (toks[-1].is_space or toks[-1].is_punct and not closes_inside(toks[-1])):
         toks = toks[:-1]
     return toks
 
@@ -1117,6 +1129,18 @@ def _bracketed_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     return _Found(q, None, cue, head, (start, end), "according")
 
 
+def _set_off_utterance(doc: Doc, index: _Index, verb: Token, q: Quoted) -> bool:
+    """X said, “Probably.” / She replied: “Never!” — a quote set off right after its speech
+    verb by a comma or colon and closed as a sentence: an answer, however short (“called them
+    “terrorists.”” is not set off, so stays a scare quote)."""
+    if q.close is None or cue_lexicon().get(verb.lemma_.lower()) != "speech":
+        return False
+    between = index.text[verb.idx + len(verb.text) : q.open]
+    if between.strip() not in {",", ":"}:
+        return False
+    return index.text[q.start : q.end].rstrip().endswith((".", "!", "?", "…"))
+
+
 def _punctuated_as_utterance(text: str, q: Quoted) -> bool:
     content = text[q.start : q.end].rstrip()
     after = text[q.outer_end : q.outer_end + 1]
@@ -1510,7 +1534,7 @@ def _kind_and_content(
             # X says no matter what Obama does, “his word does not trump …”: the reported
             # clause starts before the quote marks
             return "mixed", (lead, _trim_end(index.text, lead, q.end))
-        if speechlike and not attitude:
+        if (speechlike or _set_off_utterance(doc, index, verb, q)) and not attitude:
             return direct
         return (None, direct[1])
     # the reported constituents, from the first through the one holding the quote and any
@@ -1537,7 +1561,7 @@ def _kind_and_content(
         for t in doc[first.left_edge.i : last.right_edge.i + 1]
         if t.i not in inside and not t.is_punct and t.lower_ not in {"that", "if", "whether"}
     ]
-    if len(outside) >= 2 or not speechlike or attitude:
+    if len(outside) >= 2 or attitude or not (speechlike or _set_off_utterance(doc, index, verb, q)):
         end = _sentence_bound(doc, index, q, end)
         if end > q.outer_end and _trailing_adjunct(doc, index, q, verb, end):
             end = q.outer_end
@@ -1683,8 +1707,15 @@ def _subject_lead(doc: Doc, index: _Index, q: Quoted) -> int | None:
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
+    """Trailing space and sentence punctuation off; a bracket opened inside and closed right
+    after ("failed (again)") is taken in."""
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
         end -= 1
+    for opener, closer in _BRACKETS.items():
+        if text[end : end + 1] == closer and text.count(opener, start, end) > text.count(
+            closer, start, end
+        ):
+            end += 1
     return end
 
 
