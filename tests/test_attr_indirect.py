@@ -346,3 +346,40 @@ def test_a_content_opening_with_quote_marks_is_left_to_the_quote_rules() -> None
         "Orlov and Ruiz traded accusations: Orlov spoke of “terrorists”, Ruiz of “occupiers”."
     )
     assert all(not q.content.text.startswith("terrorists") for q in found)
+
+
+# --- a speaker the parser hangs elsewhere ----------------------------------------------------
+
+
+def test_a_name_set_off_after_a_fronted_statement_is_the_source() -> None:
+    # the parser makes the name an apposition of "the Observer"
+    text = (
+        "In a statement to the Observer, her senior policy adviser, Tomas Varga, said: "
+        "“The minister believes that cooperation with Lyon is essential.”"
+    )
+    q = by_cue(text, "said")
+    assert q is not None and q.kind == "direct"
+    assert q.source is not None and q.source.text.endswith("Tomas Varga")
+    assert q.speaker is not None and q.speaker.name == "Tomas Varga"
+
+
+def test_a_conjoined_cue_takes_the_subject_of_the_first_verb() -> None:
+    text = (
+        "Holt further summed up the mayor as “weak,” denounced her record on housing and "
+        "said she should not be allowed to run for office again."
+    )
+    q = by_cue(text, "said")
+    assert q is not None and q.source is not None and q.source.text == "Holt"
+    assert q.content.text == "she should not be allowed to run for office again"
+
+
+# --- one cue, one attribution ----------------------------------------------------------------
+
+
+def test_a_cue_is_read_once() -> None:
+    # the verb's object ("her plan to …") and the noun's frame ("to …" of "plan") would
+    # both make an attribution of "announced"
+    found = quotes("Varga announced her plan to support families across the region.")
+    assert [(q.cue and q.cue.text, q.content.text) for q in found] == [
+        ("announced", "her plan to support families across the region")
+    ]

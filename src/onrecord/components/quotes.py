@@ -201,7 +201,7 @@ def _on_the_verb_line(subj: Token, verb: Token) -> Token | None:
     return subj
 
 
-def _subject_token(verb: Token, in_quote: list[int] | None = None) -> Token | None:
+def _subject_token(verb: Token, in_quote: list[int] | None = None, depth: int = 0) -> Token | None:
     def ok(tok: Token) -> bool:
         return (
             tok.dep_ in _SUBJECT_DEPS
@@ -268,6 +268,27 @@ def _subject_token(verb: Token, in_quote: list[int] | None = None) -> Token | No
             ):
                 return node.head
             node = node.head
+    # "…, her adviser, Jake Sullivan, said: …" with the name parsed as an apposition of the
+    # noun before it ("In a statement to the Observer"): the apposition set off by commas
+    # right before the verb, from its outermost noun
+    if verb.dep_ == "ROOT" and verb.tag_ in {"VBD", "VBZ", "VBP"} and verb.i > verb.sent.start + 1:
+        node = doc[verb.i - 2]
+        if (
+            doc[verb.i - 1].text == ","
+            and node.pos_ in {"PROPN", "NOUN"}
+            and node.dep_ == "appos"
+            and node.right_edge.i == node.i
+            and (in_quote is None or in_quote[node.i] < 0)
+        ):
+            while node.head.dep_ == "appos" and node.head.i < node.i:
+                node = node.head
+            return node
+    # "X denounced the record and said …" with X parsed as the subject of an earlier verb
+    # hung on the first: the first verb's subject, by the same rules
+    if verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"} and depth < 3:
+        subj = _subject_token(verb.head, in_quote, depth + 1)
+        if subj is not None and subj.i < verb.i:
+            return subj
     return None
 
 
@@ -628,6 +649,7 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
         _settle_source(doc, att)
         _extend_cue(doc, att)
     _cut_trailing_according(index.text, ordered)
+    ordered = _without(ordered, _sharing_a_cue(ordered))
     _mark_nesting(ordered)
     # an indirect attribution with no source inside another's content ("… according to the
     # ministry, 57 deaths had been confirmed") tells a reader nothing the outer one does not
@@ -637,13 +659,7 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
         if a.kind == "indirect" and a.source is None and a.nested_in is not None
     }
     if drop:
-        kept = [a for i, a in enumerate(ordered) if i not in drop]
-        position = {id(a): i for i, a in enumerate(kept)}
-        for a in kept:
-            if a.continues is not None:
-                target = ordered[a.continues]
-                a.continues = position.get(id(target))
-        ordered = kept
+        ordered = _without(ordered, drop)
         _mark_nesting(ordered)
     for att in ordered:
         if att.nested_in is None:
@@ -867,6 +883,43 @@ def _sorted(results: list[Attribution]) -> list[Attribution]:
         if att.continues is not None:
             att.continues = position[id(results[att.continues])]
     return ordered
+
+
+def _without(ordered: list[Attribution], drop: set[int]) -> list[Attribution]:
+    """``ordered`` less the attributions at ``drop``, re-pointing ``continues``."""
+    if not drop:
+        return ordered
+    kept = [a for i, a in enumerate(ordered) if i not in drop]
+    position = {id(a): i for i, a in enumerate(kept)}
+    for a in kept:
+        if a.continues is not None:
+            a.continues = position.get(id(ordered[a.continues]))
+    return kept
+
+
+def _sharing_a_cue(ordered: list[Attribution]) -> set[int]:
+    """Two rules may read one cue twice: "announced" + [her plan to support …] (the verb's
+    object) and "announced her plan" + [to support …] (the noun's frame); "says" + a quote
+    and "says" + the clause around the next one. An attribution has a cue of its own, so
+    of two whose cues overlap the one with the shorter cue stays (with equal cues a direct
+    quote, else the first). On PolNeAR train this lifts the precision of every role."""
+    drop: set[int] = set()
+    for i, a in enumerate(ordered):
+        if a.cue is None or i in drop:
+            continue
+        for j in range(i + 1, len(ordered)):
+            b = ordered[j]
+            if j in drop or b.cue is None or not (a.cue[0] < b.cue[1] and b.cue[0] < a.cue[1]):
+                continue
+            len_a, len_b = a.cue[1] - a.cue[0], b.cue[1] - b.cue[0]
+            if len_a == len_b:
+                loser = i if b.kind == "direct" and a.kind != "direct" else j
+            else:
+                loser = i if len_a > len_b else j
+            drop.add(loser)
+            if loser == i:
+                break
+    return drop
 
 
 def _paragraph_end(text: str, pos: int) -> int:
