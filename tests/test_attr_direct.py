@@ -196,7 +196,7 @@ def test_a_one_word_answer_after_said_comma_is_a_direct_quote() -> None:
 
 def test_a_one_word_answer_after_a_colon_is_a_direct_quote() -> None:
     q = only("The minister replied: “Never!”")
-    assert (q.kind, q.content.text, q.cue and q.cue.text) == ("direct", "Never!", "replied")
+    assert (q.kind, q.content.text, q.cue and q.cue.text) == ("direct", "Never!", "replied:")
 
 
 def test_a_one_word_scare_quote_after_a_verb_is_still_no_direct_quote() -> None:

@@ -357,7 +357,7 @@ def test_a_name_set_off_after_a_fronted_statement_is_the_source() -> None:
         "In a statement to the Observer, her senior policy adviser, Tomas Varga, said: "
         "“The minister believes that cooperation with Lyon is essential.”"
     )
-    q = by_cue(text, "said")
+    q = by_cue(text, "said:")
     assert q is not None and q.kind == "direct"
     assert q.source is not None and q.source.text.endswith("Tomas Varga")
     assert q.speaker is not None and q.speaker.name == "Tomas Varga"
@@ -383,3 +383,39 @@ def test_a_cue_is_read_once() -> None:
     assert [(q.cue and q.cue.text, q.content.text) for q in found] == [
         ("announced", "her plan to support families across the region")
     ]
+
+
+def test_a_speech_verb_set_off_at_the_end_of_the_clause_it_reports() -> None:
+    q = by_cue(
+        "She had struggled with the debt for years, Varga explained, recalling the loan.",
+        "explained",
+    )
+    assert q is not None and q.source is not None and q.source.text == "Varga"
+    assert q.content.text == "She had struggled with the debt for years"
+
+
+# --- physical acts are not attributions (war news), on either side ----------------------------
+
+PHYSICAL_ACTS = [
+    "{a} troops fired at protesters near the border fence.",
+    "{a} fighters fired rockets at the city overnight.",
+    "{a} soldiers attacked the village at dawn.",
+    "The {a} army fired back at the gunmen.",
+    "{a} forces struck a school used as a shelter.",
+]
+
+
+def test_shooting_and_assault_are_acts_not_words_for_both_sides() -> None:
+    for template in PHYSICAL_ACTS:
+        for side in ("Estovian", "Corvanian"):
+            text = template.format(a=side)
+            assert quotes(text) == [], text
+
+
+def test_the_verbal_sense_of_attack_and_fire_back_stays() -> None:
+    q = by_cue("Holt attacked the budget plan as reckless.", "attacked")
+    assert q is not None and q.content.text == "the budget plan as reckless"
+    q = by_cue("Varga fired back at critics of the housing law.", "fired back at")
+    assert q is not None and q.content.text == "critics of the housing law"
+    q = by_cue("“That is simply false,” Holt shot back.", "shot back")
+    assert q is not None and q.kind == "direct" and q.content.text == "That is simply false,"

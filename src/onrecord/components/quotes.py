@@ -160,7 +160,23 @@ def _is_cue_verb(tok: Token, classes: Iterable[str] = ("speech",)) -> bool:
     }:
         return False
     cls = cue_lexicon().get(tok.lemma_.lower())
+    if cls is None and "speech" in tuple(classes) and _retort(tok):
+        return True
     return cls is not None and cls in tuple(classes)
+
+
+#: Verbs that, with "back", make a retort: "Trump shot back", "she fired back", "hit back".
+_RETORT_VERBS = frozenset("shoot fire hit snap bite push strike lash fight write text".split())
+
+
+def _retort(tok: Token) -> bool:
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return (
+        tok.lemma_.lower() in _RETORT_VERBS
+        and nxt is not None
+        and nxt.lower_ == "back"
+        and nxt.head.i == tok.i
+    )
 
 
 def _doc_text(doc: Doc) -> str:
@@ -649,7 +665,7 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
         _settle_source(doc, att)
         _extend_cue(doc, att)
     _cut_trailing_according(index.text, ordered)
-    ordered = _without(ordered, _sharing_a_cue(ordered))
+    ordered = _without(ordered, _sharing_a_cue(ordered) | _physical_acts(doc, ordered))
     _mark_nesting(ordered)
     # an indirect attribution with no source inside another's content ("… according to the
     # ministry, 57 deaths had been confirmed") tells a reader nothing the outer one does not
@@ -895,6 +911,72 @@ def _without(ordered: list[Attribution], drop: set[int]) -> list[Attribution]:
         if a.continues is not None:
             a.continues = position.get(id(ordered[a.continues]))
     return kept
+
+
+#: Verbs with a physical sense beside the verbal one PolNeAR's politics knows ("attacked the
+#: plan", "fired back at critics"). In war news "troops fired at protesters", "fighters attacked
+#: the village" and "the army hit the town" are acts, not anyone's words.
+_SHOOTING_VERBS = frozenset("fire shoot shell bomb launch pound".split())
+_ASSAULT_VERBS = frozenset("attack hit strike target raid storm".split())
+#: What such a verb fires or hits when the act is physical.
+_MATERIEL_NOUNS = frozenset(
+    "rocket rockets missile missiles shot shots bullet bullets round rounds shell shells bomb "
+    "bombs drone drones grenade grenades mortar mortars artillery gun guns weapon weapons "
+    "tear gas munition munitions projectile projectiles fire salvo salvos volley".split()
+)
+_PLACE_NOUNS = frozenset(
+    "village town city area region camp hospital school base building buildings home homes "
+    "house houses border crossing position positions convoy checkpoint post site sites "
+    "compound neighbourhood neighborhood district street streets shelter shelters tunnel "
+    "tunnels facility facilities port airport station refinery plant bridge territory".split()
+)
+_CROWD_NOUNS = frozenset(
+    "protesters protestors demonstrators crowd crowds troops soldiers civilians police "
+    "fighters militants forces gunmen residents people army military rebels insurgents "
+    "soldier troop fighter militant gunman rebel insurgent".split()
+)
+
+
+def _physical_acts(doc: Doc, ordered: list[Attribution]) -> set[int]:
+    """Attributions whose cue is a shooting or assault verb used in its physical sense: no
+    quote mark in the content, and a content headed by materiel, a place, or (for shooting
+    verbs) a crowd or force ("fired at protesters", "attacked the village")."""
+    text = _doc_text(doc)
+    drop: set[int] = set()
+    for i, att in enumerate(ordered):
+        if att.cue is None or att.kind == "direct":
+            continue
+        cue = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
+        verbs = [t for t in cue or [] if t.pos_ == "VERB"]
+        if not verbs:
+            continue
+        lemma = verbs[-1].lemma_.lower()
+        if lemma not in _SHOOTING_VERBS and lemma not in _ASSAULT_VERBS:
+            continue
+        if any(ch in QUOTE_CHARS for s, e in (att.parts or [att.content]) for ch in text[s:e]):
+            continue
+        content = doc.char_span(att.content[0], att.content[1], alignment_mode="expand")
+        if content is None:
+            continue
+        head = content.root
+        physical = (
+            head.lemma_.lower() in _MATERIEL_NOUNS
+            or head.lower_ in _MATERIEL_NOUNS
+            or head.lemma_.lower() in _PLACE_NOUNS
+            or head.ent_type_ in {"LOC", "FAC"}  # not GPE: the tagger gives it to surnames
+        )
+        if lemma in _SHOOTING_VERBS:
+            # "troops fired at protesters", "the army fired back at the rebels"
+            shooter = doc[att.source_head] if att.source_head >= 0 else None
+            physical = (
+                physical
+                or head.lower_ in _CROWD_NOUNS
+                or head.lemma_.lower() in _CROWD_NOUNS
+                or (shooter is not None and shooter.lemma_.lower() in _CROWD_NOUNS)
+            )
+        if physical:
+            drop.add(i)
+    return drop
 
 
 def _sharing_a_cue(ordered: list[Attribution]) -> set[int]:
@@ -2670,7 +2752,10 @@ def _parenthetical(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
     before = [t for t in doc[h_first:a_first] if not t.is_space]
     after = [t for t in doc[a_last + 1 : h_last + 1] if not t.is_space]
     before, after = _trim_punct(before), _trim_punct(after)
-    if not after:
+    # "She had struggled her whole life, Cruz explained, recalling …": set off at the end of
+    # the clause it reports, with only its own dependents after it
+    closes = bool(before) and "," in index.text[before[-1].idx + len(before[-1].text) : subj.idx]
+    if not after and not closes:
         return None
     if len([t for t in before + after if not t.is_punct]) < 4:
         return None
@@ -2743,6 +2828,10 @@ def _extend_cue(doc: Doc, att: Attribution) -> None:
     if end > span.end:
         last = doc[end - 1]
         att.cue = (att.cue[0], last.idx + len(last.text))
+    # "said: “…”": the colon introducing the speech is part of the cue (the guidelines)
+    text = _doc_text(doc)
+    if text[att.cue[1] : att.cue[1] + 1] == ":" and att.content[0] > att.cue[1]:
+        att.cue = (att.cue[0], att.cue[1] + 1)
 
 
 def _extend_cue_left(doc: Doc, att: Attribution, results: list[Attribution]) -> None:
