@@ -266,3 +266,10 @@ def test_spec_number_forms() -> None:
     assert [c.value for c in claims("It weighs 2e30 kg.")] == [2e30]
     assert parse_number("one one hundred") is None  # digits read out, not 200
     assert parse_number("three-nought-four") is None
+
+
+def test_an_active_perfect_verb_is_not_part_of_the_measure() -> None:
+    # "3 people were killed" keeps its passive verb; "the two sides had argued" is no count
+    # of arguing sides
+    record = onrecord.analyze("A diplomat said the two sides had argued for most of the night.")
+    assert [(c.span.text, c.measure) for c in record.claims] == [("two", "sides")]

@@ -412,7 +412,9 @@ def _phrase(noun: Token, span_tokens: set[int]) -> str:
             words.append(child.text)
             break
     else:
-        if noun.dep_ in {"nsubjpass", "nsubj"} and noun.head.tag_ == "VBN":
+        # "3 people were killed": the passive verb says what was counted; an active perfect
+        # ("the two sides had argued") does not
+        if noun.dep_ == "nsubjpass" and noun.head.tag_ == "VBN":
             words.append(noun.head.text)
     return " ".join(words)
 
