@@ -222,3 +222,18 @@ def test_an_opening_mark_glued_to_the_comma_after_said() -> None:
         "said",
         "Holt",
     )
+
+
+def test_a_programme_named_after_the_cue_is_not_more_of_the_quote() -> None:
+    for text in (
+        "“I have always said that I expect to be vetted,” Holt said on “Morning Line.”",
+        "“The plan is a fraud,” Varga said Sunday on Estovia Radio’s “Morning Line.”",
+    ):
+        q = next(q for q in quotes(text) if q.kind == "direct")
+        assert len(q.content_parts) == 1, [p.text for p in q.content_parts]
+        assert "Morning Line" not in q.content.text
+
+
+def test_an_interrupted_quote_still_joins_its_second_part() -> None:
+    q = only("“A plan,” Varga said, “is not a promise.”")
+    assert [p.text for p in q.content_parts] == ["A plan,", "is not a promise."]

@@ -1565,6 +1565,25 @@ def _is_speech(doc: Doc, index: _Index, q: Quoted) -> bool:
     return _speechlike(index.text, q) or _has_clause(doc, index, q)
 
 
+def _names_a_programme(words: list[Token], open_tok: int) -> bool:
+    """The words before a quote end in a preposition, or a preposition and a possessive
+    ("on “Meet the Press”", "on NBC's “Meet the Press”"): the quote is a name, not speech."""
+    if not words or open_tok < 1:
+        return False
+    doc = words[0].doc
+    prev = doc[open_tok - 1]
+    if prev.pos_ == "ADP":
+        return True
+    if not (prev.tag_ == "POS" or prev.dep_ == "case"):
+        return False
+    for tok in reversed(doc[max(0, open_tok - 6) : open_tok - 1]):
+        if tok.pos_ == "ADP":
+            return True
+        if tok.pos_ not in {"PROPN", "NOUN", "DET", "ADJ"}:
+            return False
+    return False
+
+
 def _gap_is_cue_clause(doc: Doc, index: _Index, prev: _Found, q: Quoted) -> bool:
     """Between two quotes of one paragraph stands the first one's cue clause (the cue, its
     source, what hangs on the cue), and no other speech cue."""
@@ -1580,6 +1599,8 @@ def _gap_is_cue_clause(doc: Doc, index: _Index, prev: _Found, q: Quoted) -> bool
     ]
     if not words or not any(t.i == verb.i for t in words):
         return False
+    if _names_a_programme(words, index.token_after(q.open)):
+        return False  # "“A,” he said on “Meet the Press.”": a programme's name, not more of A
     if all(_governs(verb, t) for t in words):
         return True
     # a new sentence after the cue clause may still be the speaker's: "“A,” said X. “B.”"
