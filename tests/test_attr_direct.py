@@ -237,3 +237,12 @@ def test_a_programme_named_after_the_cue_is_not_more_of_the_quote() -> None:
 def test_an_interrupted_quote_still_joins_its_second_part() -> None:
     q = only("“A plan,” Varga said, “is not a promise.”")
     assert [p.text for p in q.content_parts] == ["A plan,", "is not a promise."]
+
+
+def test_a_quoted_label_after_a_naming_verb_is_mixed_with_its_object() -> None:
+    q = only("Varga called it “an extraordinary campaign.”")
+    assert (q.kind, q.content.text, q.cue and q.cue.text) == (
+        "mixed",
+        "it “an extraordinary campaign.”",
+        "called",
+    )

@@ -1717,7 +1717,17 @@ def _kind_and_content(
         for t in doc[first.left_edge.i : last.right_edge.i + 1]
         if t.i not in inside and not t.is_punct and t.lower_ not in {"that", "if", "whether"}
     ]
-    if len(outside) >= 2 or attitude or not (speechlike or _set_off_utterance(doc, index, verb, q)):
+    # "She called it “an extraordinary campaign.”": a naming verb's object and its quoted label
+    # are read together, however few words the object has
+    named = verb.lemma_.lower() in _NAMING_VERBS and any(
+        t.dep_ == "dobj" and t.head.i == verb.i for t in outside
+    )
+    if (
+        len(outside) >= 2
+        or attitude
+        or named
+        or not (speechlike or _set_off_utterance(doc, index, verb, q))
+    ):
         end = _sentence_bound(doc, index, q, end)
         if end > q.outer_end and _trailing_adjunct(doc, index, q, verb, end):
             end = q.outer_end
