@@ -1565,12 +1565,11 @@ def _is_speech(doc: Doc, index: _Index, q: Quoted) -> bool:
     return _speechlike(index.text, q) or _has_clause(doc, index, q)
 
 
-def _names_a_programme(words: list[Token], open_tok: int) -> bool:
+def _names_a_programme(doc: Doc, open_tok: int) -> bool:
     """The words before a quote end in a preposition, or a preposition and a possessive
     ("on “Meet the Press”", "on NBC's “Meet the Press”"): the quote is a name, not speech."""
-    if not words or open_tok < 1:
+    if open_tok < 1:
         return False
-    doc = words[0].doc
     prev = doc[open_tok - 1]
     if prev.pos_ == "ADP":
         return True
@@ -1599,7 +1598,7 @@ def _gap_is_cue_clause(doc: Doc, index: _Index, prev: _Found, q: Quoted) -> bool
     ]
     if not words or not any(t.i == verb.i for t in words):
         return False
-    if _names_a_programme(words, index.token_after(q.open)):
+    if _names_a_programme(doc, index.token_after(q.open)):
         return False  # "“A,” he said on “Meet the Press.”": a programme's name, not more of A
     if all(_governs(verb, t) for t in words):
         return True
