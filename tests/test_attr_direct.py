@@ -246,3 +246,15 @@ def test_a_quoted_label_after_a_naming_verb_is_mixed_with_its_object() -> None:
         "it “an extraordinary campaign.”",
         "called",
     )
+
+
+def test_a_quote_in_two_parts_lets_its_cue_take_the_occasion() -> None:
+    # the content spans the cue between its parts; the parts are what is taken, so the cue
+    # grows over "in a statement" as it does for a quote in one piece
+    found = quotes("“Our numbers are strong,” Palmieri said in a statement. “Both sides know it.”")
+    assert len(found) == 1 and found[0].cue is not None
+    assert found[0].cue.text == "said in a statement"
+    assert [p.text for p in found[0].content_parts] == [
+        "Our numbers are strong,",
+        "Both sides know it.",
+    ]

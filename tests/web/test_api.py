@@ -506,3 +506,9 @@ def test_every_way_of_reading_a_page_agrees(
     monkeypatch.setattr(queries, "_DATE_ORDER_FROM", 0)
     assert read("/api/quotes") == direct
     assert len(direct) == client.get("/api/quotes", params=params).json()["total"]
+
+
+def test_words_to_find_need_a_letter_or_digit_of_any_script(client: Any) -> None:
+    assert client.get("/api/quotes", params={"contains": "!!!"}).status_code == 422
+    for words in ("harbour", "Gaza", "غزة", "é", "\u0300"):
+        assert client.get("/api/quotes", params={"contains": words}).status_code == 200

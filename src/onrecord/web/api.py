@@ -296,7 +296,9 @@ Words = Annotated[
     str | None,
     Query(
         max_length=500,
-        pattern=r"\w",
+        # a letter or digit; spelt out, as the validator (Rust's regex) and the schema's
+        # readers (Python's re, JavaScript) disagree on what else \w holds (combining marks)
+        pattern=r"[0-9A-Za-z]|[^\x00-\x7f]",
         description='words to find (full text, every word); "double quotes" for a phrase',
     ),
 ]

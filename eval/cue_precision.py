@@ -1,0 +1,98 @@
+"""Count how often each cue word's attributions are right on PolNeAR train:
+resources/cue_precision.tsv.
+
+    python -m eval.cue_precision --shared ../shared [--limit N]
+
+The rules run on every train document with this table switched off. Each outermost
+attribution with a cue is keyed by its kind and the lemma of its cue's head word
+(``onrecord.components.quotes.cue_key``): ``found`` counts them, ``confirmed`` those whose cue
+matches a gold cue of the document (the evaluation's partial match: word-token Jaccard at
+least 0.5). The extractor drops the attributions of keys found often and confirmed seldom
+(``quotes._CUE_MIN_FOUND``, ``quotes._CUE_MIN_PRECISION``). Only kinds, lemmas and counts are
+written, no PolNeAR text. Counted on train only: dev stays unseen. Run it again after a
+change to the rules (then ``make eval``): the counts describe the rules that made them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from .brat import load_split
+from .errors import parsed_docs
+from .metrics import Item, _char_set, _similarity, _TokenIndex
+from .run import polnear_dir
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+OUT = REPO_ROOT / "src" / "onrecord" / "resources" / "cue_precision.tsv"
+#: Keys written to the file: found at least this often (the rest could never be dropped).
+#: Words only: a colon heading a line ("Sanders: …") is layout, which the rules read as such.
+MIN_FOUND = 5
+
+
+def _item(text: str, tokens: _TokenIndex, spans: Sequence[tuple[int, int]]) -> Item:
+    spans = tuple(sorted(spans))
+    return Item(
+        spans=spans, direct=False, tokens=tokens.token_ids(spans), chars=_char_set(text, spans)
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from onrecord.components import quotes
+
+    parser = argparse.ArgumentParser(prog="python -m eval.cue_precision")
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/onrecord-eval-cache"))
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    gold = load_split(polnear_dir(args.shared), "train")
+    if not gold:
+        print("eval.cue_precision: PolNeAR train not found")
+        return 0
+    if args.limit is not None:
+        gold = gold[: args.limit]
+    docs = parsed_docs(gold, args.cache, f"train-0-{args.limit}")
+    found: Counter[tuple[str, str]] = Counter()
+    confirmed: Counter[tuple[str, str]] = Counter()
+    min_found = quotes._CUE_MIN_FOUND
+    quotes._CUE_MIN_FOUND = sys.maxsize  # the rules as they are without the table
+    quotes.unreliable_cues.cache_clear()
+    try:
+        for g, doc in zip(gold, docs, strict=True):
+            tokens = _TokenIndex(g.text)
+            gold_cues = [_item(g.text, tokens, a.cue) for a in g.attributions if a.cue]
+            for att in quotes.extract_attributions(doc):
+                key = quotes.cue_key(doc, att)
+                if att.nested_in is not None or key is None or att.cue is None:
+                    continue
+                found[key] += 1
+                cue = _item(g.text, tokens, [att.cue])
+                if any(_similarity(cue, gc) >= 0.5 for gc in gold_cues):
+                    confirmed[key] += 1
+    finally:
+        quotes._CUE_MIN_FOUND = min_found
+        quotes.unreliable_cues.cache_clear()
+    rows = sorted((kind, lemma, n, confirmed[(kind, lemma)]) for (kind, lemma), n in found.items())
+    lines = [
+        "# Cue words and how often the rules' attributions through them are confirmed, counted",
+        "# by eval/cue_precision.py on the PolNeAR train split (found: outermost attributions of",
+        "# that kind whose cue has that head lemma; confirmed: those whose cue matches a gold",
+        "# cue). Kinds, lemmas and counts only.",
+        "kind\tlemma\tfound\tconfirmed",
+    ]
+    lines += [
+        f"{kind}\t{lemma}\t{n}\t{m}"
+        for kind, lemma, n, m in rows
+        if n >= MIN_FOUND and lemma.removesuffix("+clause").replace("-", "").isalpha()
+    ]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines) - 5} cue words written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
