@@ -258,3 +258,20 @@ def test_a_quote_in_two_parts_lets_its_cue_take_the_occasion() -> None:
         "Our numbers are strong,",
         "Both sides know it.",
     ]
+
+
+def test_an_inverted_subject_opened_by_a_participle_or_tagged_as_an_adverb() -> None:
+    for text, source in (
+        (
+            '"I am not going to say it is a mistake, so forget about it," said retired '
+            "neurosurgeon Ben Carson, asked about his claims.",
+            "retired neurosurgeon Ben Carson",
+        ),
+        (
+            "“Having access to the file and two people who understand it is valuable,” said "
+            "Skelly, explaining he worked more closely with Chrabaszcz.",
+            "Skelly",
+        ),
+    ):
+        q = next(q for q in quotes(text) if q.cue and q.cue.text == "said")
+        assert q.kind == "direct" and q.source is not None and q.source.text == source

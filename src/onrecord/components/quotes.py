@@ -1354,6 +1354,12 @@ def _subject_after(verb: Token, after: int, index: _Index) -> Token | None:
     return None
 
 
+#: Adverbs that may follow an inverted cue verb capitalised (a headline's "Said Later").
+_TIME_ADVERBS = frozenset(
+    "later earlier again too also then now today yesterday tomorrow tonight".split()
+)
+
+
 def _inverted_subject(verb: Token, first: int) -> Token | None:
     """“…,” added another official — the parser sometimes reads the inverted subject as an
     object, or hangs it elsewhere: take the noun phrase right after the verb."""
@@ -1365,7 +1371,16 @@ def _inverted_subject(verb: Token, first: int) -> Token | None:
     doc = verb.doc
     if verb.i + 1 < len(doc):
         nxt = doc[verb.i + 1]
-        if nxt.pos_ in {"PROPN", "DET", "ADJ", "NOUN"}:
+        if (
+            nxt.pos_ == "ADV"
+            and nxt.is_title
+            and (nxt.i + 1 == len(doc) or doc[nxt.i + 1].is_punct)
+            and nxt.lower_ not in _TIME_ADVERBS
+        ):
+            return nxt  # “…,” said Skelly, explaining …: a surname the tagger read as an adverb
+        # "said retired neurosurgeon Ben Carson": a participle may open the noun phrase
+        modifier = nxt.dep_ in {"amod", "compound"} and nxt.head.i > nxt.i
+        if nxt.pos_ in {"PROPN", "DET", "ADJ", "NOUN"} or modifier:
             for chunk in doc[verb.i + 1 : min(verb.i + 12, len(doc))].noun_chunks:
                 if chunk.start == verb.i + 1 or chunk.start == verb.i + 2:
                     return chunk.root
