@@ -275,3 +275,37 @@ def test_an_inverted_subject_opened_by_a_participle_or_tagged_as_an_adverb() -> 
     ):
         q = next(q for q in quotes(text) if q.cue and q.cue.text == "said")
         assert q.kind == "direct" and q.source is not None and q.source.text == source
+
+
+def test_a_transcript_quoted_line_by_line_gives_each_speaker_their_turn() -> None:
+    text = (
+        "Partial transcript as follows:\n\n"
+        '"WALLACE: Let us start with the breaking news on the debate story tonight.\n\n'
+        '"PENCE: Well, look, she apparently thinks this is an episode of “Shark Tank.” But '
+        "this is serious business, Chris.\n\n"
+        '"WALLACE: If I may, sir, will she be there?'
+    )
+    turns = [(q.source.text, q.content.text) for q in quotes(text) if q.source and q.cue]
+    assert [s for s, _ in turns if s.isupper()] == ["WALLACE", "PENCE", "WALLACE"]
+    assert turns[0][1] == "Let us start with the breaking news on the debate story tonight"
+    assert all(q.kind == "direct" for q in quotes(text) if q.cue and q.cue.text == ":")
+    # no quote left without a speaker: the lines are the turns, not one unattributed quote
+    assert all(q.source is not None for q in quotes(text))
+
+
+def test_a_signature_after_a_dash_and_a_no_break_space() -> None:
+    text = "“Maybe we can build a wall around the whole border.” ―\xa0Steve Quinlan.\n\nPhoto."
+    q = only(text)
+    assert q.source is not None and q.source.text == "Steve Quinlan"
+    assert q.cue is not None and q.cue.text == "―"
+    assert q.content.text == "Maybe we can build a wall around the whole border."
+
+
+def test_a_quote_opening_with_a_colon_phrase_is_no_transcript_line() -> None:
+    for text in (
+        '"Clinton: the real story is the economy," Maria Lopez said on Tuesday.',
+        '"Our problem: nobody in Washington listens to farmers," Maria Lopez said.',
+    ):
+        q = only(text)
+        assert q.source is not None and q.source.text == "Maria Lopez"
+        assert q.cue is not None and q.cue.text.startswith("said")

@@ -659,7 +659,10 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
     results = _merge_same_cue(results)
     if indirect:
         results.extend(_indirect(doc, index, used_verbs))
-    results.extend(_name_colon_lines(doc, index, results))
+    replaced: list[Attribution] = []
+    results.extend(_name_colon_lines(doc, index, results, replaced))
+    if replaced:
+        results = [a for a in results if not any(a is r for r in replaced)]
     ordered = _sorted(results)
     for att in ordered:
         _settle_source(doc, att)
@@ -849,7 +852,11 @@ def _orphan_speech(doc: Doc, index: _Index, q: Quoted) -> bool:
     return _has_clause(doc, index, q)
 
 
-_NAME_COLON = re.compile(r"^[ \t]*([^\n:]{2,60}?):[ \t]+(\S[^\n]*)$", re.MULTILINE)
+#: NAME: what they said — one line; a transcript quoted paragraph by paragraph opens each
+#: line with a quote mark ("WALLACE: …⏎⏎"PENCE: …).
+_NAME_COLON = re.compile(
+    r"^[^\S\n]*([\"“]?)[^\S\n]*([^\n:\"“”]{2,60}?):[^\S\n]+(\S[^\n]*)$", re.MULTILINE
+)
 #: Labels that head a line with a colon without being anyone's words.
 _LINE_LABELS = frozenset(
     "update updated note editor editors correction watch read related photo photos video "
@@ -858,19 +865,29 @@ _LINE_LABELS = frozenset(
 )
 
 
-def _name_colon_lines(doc: Doc, index: _Index, found: list[Attribution]) -> list[Attribution]:
+def _name_colon_lines(
+    doc: Doc, index: _Index, found: list[Attribution], replaced: list[Attribution]
+) -> list[Attribution]:
     """Graham: Trump’s ‘Incredibly Hateful Rhetoric’ Destroying GOP — a headline (or a
-    transcript line) giving a name, a colon and what the named one said."""
+    transcript line) giving a name, a colon and what the named one said. Unattributed quotes
+    that a quoted transcript line replaces are added to ``replaced``."""
     text = index.text
     if ":" not in text:
         return []
     out: list[Attribution] = []
     for m in _NAME_COLON.finditer(text):
-        name_start, name_end = m.span(1)
-        start, end = m.start(2), _trim_end(text, m.start(2), m.end(2))
+        name_start, name_end = m.span(2)
+        start, end = m.start(3), _trim_end(text, m.start(3), m.end(3))
         if text[start] in QUOTE_CHARS:
             continue  # X: “…” is a direct quote, found with its quote marks
-        if any(a.content[0] < end and start < a.content[1] for a in found):
+        overlapping = [a for a in found if a.content[0] < end and start < a.content[1]]
+        if m.group(1) and all(
+            a.cue is None or (start <= a.content[0] and a.content[1] <= end) for a in overlapping
+        ):
+            # "WALLACE: …: a quoted transcript line is the named one's, not part of an
+            # unattributed quote running over the lines (what it reports stays, nested)
+            replaced.extend(a for a in overlapping if a.cue is None)
+        elif overlapping:
             continue
         name = [doc[t] for t in index.tokens_between(name_start, name_end)]
         words = [t for t in name if not t.is_punct and not t.is_space]
@@ -886,7 +903,10 @@ def _name_colon_lines(doc: Doc, index: _Index, found: list[Attribution]) -> list
         if len(rest) < 3:
             continue
         head = next((t for t in reversed(words) if t.pos_ == "PROPN"), words[-1])
-        kind = "mixed" if any(ch in QUOTE_CHARS for ch in text[start:end]) else "indirect"
+        if m.group(1):
+            kind = "direct"  # a transcript's line, quoted
+        else:
+            kind = "mixed" if any(ch in QUOTE_CHARS for ch in text[start:end]) else "indirect"
         colon = name_end
         out.append(
             Attribution(
@@ -1276,15 +1296,16 @@ def _layout_subject(
 
 def _dash_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     """“…” ― Sonya Herridge — a quotation signed with a dash and a name (epigraphs, reader
-    voices, social posts)."""
+    voices, social posts); the space after the dash may be a no-break space."""
     text = index.text
     m = re.match(
-        r"[ \t]*([―—–]|-{1,2}(?= ))[ \t]*([^\n,;(]{2,80})", text[q.outer_end : q.outer_end + 90]
+        r"[^\S\n]*([―—–]|-{1,2}(?=\s))[^\S\n]*([^\n,;(]{2,80})",
+        text[q.outer_end : q.outer_end + 90],
     )
     if m is None:
         # a quoted paragraph signed on a line of its own: “…”⏎⏎- Bernie Sanders.
         m = re.match(
-            r"[ \t]*\n\s*([―—–]|-{1,2}(?= ))[ \t]*([^\n,;(]{2,60}?)\.?[ \t]*(?:\n|$)",
+            r"[^\S\n]*\n\s*([―—–]|-{1,2}(?=\s))[^\S\n]*([^\n,;(]{2,60}?)\.?[^\S\n]*(?:\n|$)",
             text[q.outer_end : q.outer_end + 90],
         )
         if m is None or not _is_own_paragraph(text, q):
@@ -1303,7 +1324,7 @@ def _bracketed_source(doc: Doc, index: _Index, q: Quoted) -> _Found | None:
     """“…” [WaPo.] / “…” (Reuters) — a news digest naming the source in brackets."""
     text = index.text
     m = re.match(
-        r"[ \t]*([\[(])([^\[\]()\n]{2,40}?)\.?([\])])", text[q.outer_end : q.outer_end + 48]
+        r"[^\S\n]*([\[(])([^\[\]()\n]{2,40}?)\.?([\])])", text[q.outer_end : q.outer_end + 48]
     )
     if m is None or {"[": "]", "(": ")"}[m.group(1)] != m.group(3):
         return None
