@@ -435,3 +435,15 @@ def test_a_cue_word_seldom_right_on_train_reports_only_a_that_clause() -> None:
     assert q is not None and q.source is not None and q.source.text == "Sanders"
     # the speech verbs are never in it
     assert not {lemma for _, lemma in unreliable_cues()} & {"say", "tell", "accord", "claim"}
+
+
+def test_a_question_asked_is_the_content_of_asked_however_it_is_parsed() -> None:
+    q = by_cue(
+        "Asked if she believed the envoy wanted the talks to fail, Lena Varga said she did "
+        "not know.",
+        "Asked",
+    )
+    assert q is not None and q.content.text == "if she believed the envoy wanted the talks to fail"
+    # a condition inside a statement is part of what was said, not a question
+    q = by_cue("Varga said if the dam fails, the valley will flood.", "said")
+    assert q is not None and q.content.text == "if the dam fails, the valley will flood"

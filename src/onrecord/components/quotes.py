@@ -1375,6 +1375,8 @@ def _subject_after(verb: Token, after: int, index: _Index) -> Token | None:
     return None
 
 
+#: Verbs whose reported question the parser may read as a condition ("Asked if …").
+_QUESTION_VERBS = frozenset({"ask", "wonder", "inquire", "question"})
 #: Adverbs that may follow an inverted cue verb capitalised (a headline's "Said Later").
 _TIME_ADVERBS = frozenset(
     "later earlier again too also then now today yesterday tomorrow tonight".split()
@@ -2556,6 +2558,14 @@ def _verb_cue(doc: Doc, index: _Index, tok: Token, lexicon: dict[str, str]) -> A
         # "The envoy left after two hours, the agency reported.": a parser thrown by the
         # clause (a hyphen, a name) may hang it on the cue as a bare dependent
         clauses = [c for c in tok.lefts if c.dep_ == "dep" and _fronted_clause(c, tok)]
+    if not clauses and lemma in _QUESTION_VERBS:
+        # "Asked if she believed …, Clinton said …": the question is marked like a condition
+        clauses = [
+            c
+            for c in tok.rights
+            if c.dep_ == "advcl"
+            and any(m.dep_ == "mark" and m.lower_ in {"if", "whether"} for m in c.children)
+        ]
     # a clause before the cue across a semicolon is a sentence of its own ("Moscow calls
     # it X; Kyiv calls it Y"), not what the later cue reports
     clauses = [c for c in clauses if c.i > tok.i or not _semicolon_between(c, tok)]
