@@ -447,3 +447,22 @@ def test_a_question_asked_is_the_content_of_asked_however_it_is_parsed() -> None
     # a condition inside a statement is part of what was said, not a question
     q = by_cue("Varga said if the dam fails, the valley will flood.", "said")
     assert q is not None and q.content.text == "if the dam fails, the valley will flood"
+
+
+def test_a_statement_issued_saying_is_its_issuers_word() -> None:
+    # the participle hangs on the document; the source is who issued it, never the document
+    for text, cue, source in (
+        (
+            "The ministry issued a statement Tuesday saying the talks had failed.",
+            "issued a statement Tuesday saying",
+            "The ministry",
+        ),
+        (
+            "The rebel council also sent an email saying that the ceasefire was over.",
+            "also sent an email saying",
+            "The rebel council",
+        ),
+    ):
+        q = next(q for q in quotes(text) if q.cue and q.cue.text.endswith("saying"))
+        assert q.cue is not None and q.cue.text == cue
+        assert q.source is not None and q.source.text == source
