@@ -16,16 +16,13 @@ Counted on train only: dev stays unseen.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .brat import load_split
-from .errors import parsed_docs
+from .errors import train_counting_inputs
 from .metrics import _TokenIndex, jaccard
-from .run import polnear_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT = REPO_ROOT / "src" / "onrecord" / "resources" / "cue_frames.tsv"
@@ -39,19 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from onrecord.components.quotemarks import find_quoted
     from onrecord.components.quotes import _Index, extract_attributions, frame_candidates
 
-    parser = argparse.ArgumentParser(prog="python -m eval.cue_frames")
-    parser.add_argument("--shared", type=Path, default=Path("../shared"))
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/onrecord-eval-cache"))
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args(argv)
-    gold = load_split(polnear_dir(args.shared), "train")
-    if not gold:
-        print("eval.cue_frames: PolNeAR train not found")
+    inputs = train_counting_inputs("eval.cue_frames", OUT, argv)
+    if inputs is None:
         return 0
-    if args.limit is not None:
-        gold = gold[: args.limit]
-    docs = parsed_docs(gold, args.cache, f"train-0-{args.limit}")
+    args, gold, docs = inputs
     seen: Counter[tuple[str, str]] = Counter()
     matched: Counter[tuple[str, str]] = Counter()
     # the attributions the rules find without frames: a frame whose cue lies in one of their

@@ -15,16 +15,13 @@ change to the rules (then ``make eval``): the counts describe the rules that mad
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .brat import load_split
-from .errors import parsed_docs
+from .errors import train_counting_inputs
 from .metrics import Item, _char_set, _similarity, _TokenIndex
-from .run import polnear_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT = REPO_ROOT / "src" / "onrecord" / "resources" / "cue_precision.tsv"
@@ -43,19 +40,10 @@ def _item(text: str, tokens: _TokenIndex, spans: Sequence[tuple[int, int]]) -> I
 def main(argv: Sequence[str] | None = None) -> int:
     from onrecord.components import quotes
 
-    parser = argparse.ArgumentParser(prog="python -m eval.cue_precision")
-    parser.add_argument("--shared", type=Path, default=Path("../shared"))
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/onrecord-eval-cache"))
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args(argv)
-    gold = load_split(polnear_dir(args.shared), "train")
-    if not gold:
-        print("eval.cue_precision: PolNeAR train not found")
+    inputs = train_counting_inputs("eval.cue_precision", OUT, argv)
+    if inputs is None:
         return 0
-    if args.limit is not None:
-        gold = gold[: args.limit]
-    docs = parsed_docs(gold, args.cache, f"train-0-{args.limit}")
+    args, gold, docs = inputs
     found: Counter[tuple[str, str]] = Counter()
     confirmed: Counter[tuple[str, str]] = Counter()
     min_found = quotes._CUE_MIN_FOUND

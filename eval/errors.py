@@ -52,6 +52,27 @@ def parsed_docs(gold: Sequence[GoldDocument], cache: Path | None, key: str) -> l
     return docs
 
 
+def train_counting_inputs(
+    prog: str, out: Path, argv: Sequence[str] | None
+) -> tuple[argparse.Namespace, list[GoldDocument], list[Doc]] | None:
+    """The command line of the counters that learn a table from PolNeAR train
+    (``eval.cue_frames``, ``eval.cue_precision``): their options, the gold documents and
+    their parses (cached). None, after saying so, when train is absent."""
+    parser = argparse.ArgumentParser(prog=f"python -m {prog}")
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/onrecord-eval-cache"))
+    parser.add_argument("--out", type=Path, default=out)
+    args = parser.parse_args(argv)
+    gold = load_split(polnear_dir(args.shared), "train")
+    if not gold:
+        print(f"{prog}: PolNeAR train not found")
+        return None
+    if args.limit is not None:
+        gold = gold[: args.limit]
+    return args, list(gold), parsed_docs(gold, args.cache, f"train-0-{args.limit}")
+
+
 def predict(doc: Doc) -> list[PredictedQuote]:
     from onrecord.components.quotes import extract_attributions
 
