@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines += [
         f"{kind}\t{lemma}\t{n}\t{m}"
         for kind, lemma, n, m in rows
-        if n >= MIN_FOUND and lemma.removesuffix("+clause").replace("-", "").isalpha()
+        if n >= MIN_FOUND and lemma.replace("-", "").replace(" ", "").isalpha()
     ]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines) - 5} cue words written to {args.out}")

@@ -466,3 +466,26 @@ def test_a_statement_issued_saying_is_its_issuers_word() -> None:
         q = next(q for q in quotes(text) if q.cue and q.cue.text.endswith("saying"))
         assert q.cue is not None and q.cue.text == cue
         assert q.source is not None and q.source.text == source
+
+
+def test_stance_idioms_for_both_sides() -> None:
+    for a, b in (("Estovian", "Corvanian"), ("Corvanian", "Estovian")):
+        for text, cue, content in (
+            (f"The {a} envoy took issue with the {b} peace plan.", "took issue with", "plan"),
+            (
+                f"The {a} minister cast doubt on the {b} casualty figures.",
+                "cast doubt on",
+                "figures",
+            ),
+            (f"{a} leaders took aim at the {b} proposal.", "took aim at", "proposal"),
+            (f"The {a} president voiced support for the {b} truce.", "voiced support for", "truce"),
+        ):
+            q = by_cue(text, cue)
+            assert q is not None, text
+            assert q.source is not None and a in q.source.text
+            assert q.content.text.endswith(content) and b in q.content.text
+
+
+def test_stance_idioms_in_their_physical_sense_are_no_attributions() -> None:
+    assert quotes("The striker took a shot at goal.") == []
+    assert quotes("Rebel gunners took aim at the village.") == []

@@ -725,7 +725,12 @@ def cue_key(doc: Doc, att: Attribution) -> tuple[str, str] | None:
     word = span.root
     if span[-1].tag_ == "VBG" and span[-1].dep_ in {"acl", "advcl"}:
         word = span[-1]  # "issued a statement saying" reports through "saying"
-    return att.kind, word.lemma_.lower()
+    lemma = word.lemma_.lower()
+    # an idiom is its verb and object ("cast doubt on" is not "cast" as in "cast votes")
+    obj = next((c for c in word.rights if c.dep_ == "dobj" and c in span), None)
+    if obj is not None and (lemma, obj.lemma_.lower()) in cue_idioms():
+        lemma = f"{lemma} {obj.lemma_.lower()}"
+    return att.kind, lemma
 
 
 def _weak_cues(doc: Doc, ordered: list[Attribution]) -> set[int]:
@@ -2481,12 +2486,85 @@ def _indirect(doc: Doc, index: _Index, used_verbs: set[int]) -> list[Attribution
         if att is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in _COPULA_NOUNS:
             att = _noun_is_that(doc, index, tok)
         elif tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB"):
-            att = _verb_cue(doc, index, tok, lexicon)
+            # an idiom is the surer reading ("cast doubt on", not "cast" + "doubt on …")
+            att = _idiom_cue(doc, index, tok) if tok.pos_ == "VERB" else None
+            if att is None:
+                att = _verb_cue(doc, index, tok, lexicon)
         if att is None and tok.pos_ in {"VERB", "NOUN"}:
             att = _learned_frame(doc, index, tok)
         if att is not None:
             out.append(att)
     return out
+
+
+@lru_cache(maxsize=1)
+def cue_idioms() -> dict[tuple[str, str], frozenset[str]]:
+    """(verb lemma, noun lemma) -> the prepositions that introduce the content, from
+    resources/cue_idioms.tsv ("took issue with", "cast doubt on")."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for row in read_tsv("cue_idioms.tsv"):
+        out.setdefault((row["verb"], row["noun"]), set()).add(row["prep"])
+    return {key: frozenset(preps) for key, preps in out.items()}
+
+
+#: Idioms of attacking whose literal sense is physical ("took aim at", "took a shot at").
+_AIMING_NOUNS = frozenset("aim shot swing swipe jab potshot".split())
+
+
+def _a_target_of_words(pobj: Token) -> bool:
+    """Whom or what words can attack: a name, a pronoun, or a determined noun that is no
+    place, materiel or crowd ("took aim at the plan", not "at goal" or "at the village")."""
+    if pobj.pos_ in {"PROPN", "PRON"}:
+        return True
+    lemma = pobj.lemma_.lower()
+    if lemma in _PLACE_NOUNS | _MATERIEL_NOUNS | _CROWD_NOUNS:
+        return False
+    return any(c.dep_ in {"det", "poss"} for c in pobj.children)
+
+
+def _idiom_cue(doc: Doc, index: _Index, verb: Token) -> Attribution | None:
+    """X took issue with Y / cast doubt on Y / voiced support for Y: a verb whose object makes
+    it a stance; the preposition (on the verb or on the object) introduces the content."""
+    idioms = cue_idioms()
+    lemma = verb.lemma_.lower()
+    for obj in verb.rights:
+        if obj.dep_ != "dobj":
+            continue
+        preps = idioms.get((lemma, obj.lemma_.lower()))
+        if preps is None:
+            # "pour cold water on": the noun with its modifier
+            words = [c.lemma_.lower() for c in obj.lefts if c.dep_ in {"amod", "compound"}]
+            preps = idioms.get((lemma, " ".join([*words[-1:], obj.lemma_.lower()])))
+        if preps is None:
+            continue
+        prep = next(
+            (
+                c
+                for c in (*verb.rights, *obj.rights)
+                if c.dep_ == "prep" and c.lower_ in preps and c.i > obj.i
+            ),
+            None,
+        )
+        pobj = None if prep is None else next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if prep is None or pobj is None or any(index.in_quote[t.i] >= 0 for t in (verb, prep)):
+            return None
+        if obj.lemma_.lower() in _AIMING_NOUNS and not _a_target_of_words(pobj):
+            return None  # "took a shot at goal", "took aim at the bridge": not words
+        subj = _subject_token(verb)
+        content = _subtree_range(pobj)
+        cue = (_cue_range(verb)[0], prep.idx + len(prep.text))
+        if subj is None or content[0] <= cue[1] - 1:
+            return None
+        return Attribution(
+            kind=_kind_of(index, range(pobj.left_edge.i, pobj.right_edge.i + 1)) or "indirect",
+            content=content,
+            parts=[content],
+            cue=cue,
+            source=_source_range(subj),
+            confidence=0.6,
+            source_head=subj.i,
+        )
+    return None
 
 
 #: Verbs of aspect whose "to"-complement carries the cue: "continued to insist that …".
