@@ -714,9 +714,8 @@ def unreliable_cues() -> frozenset[tuple[str, str]]:
 
 
 def cue_key(doc: Doc, att: Attribution) -> tuple[str, str] | None:
-    """An attribution's kind and the lemma of its cue's head word, with ``+clause`` when the
-    content is a clause ("maintained that the server was secure", not "maintained a lead");
-    None without a cue."""
+    """An attribution's kind and the lemma of its cue's head word (the participle of "issued
+    a statement saying", verb and noun of an idiom: "cast doubt"); None without a cue."""
     if att.cue is None:
         return None
     span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
@@ -734,9 +733,9 @@ def cue_key(doc: Doc, att: Attribution) -> tuple[str, str] | None:
 
 
 def _weak_cues(doc: Doc, ordered: list[Attribution]) -> set[int]:
-    """The outermost attributions whose cue word is an unreliable one (``unreliable_cues``),
-    unless what they report is a that-clause ("Sanders has maintained that …" stays while
-    "Rubio maintains an overwhelming lead" goes)."""
+    """The outermost attributions (all, before nesting is marked) whose cue word is an
+    unreliable one (``unreliable_cues``), unless what they report is a that-clause ("Sanders
+    has maintained that …" stays while "Rubio maintains an overwhelming lead" goes)."""
     weak = unreliable_cues()
     if not weak:
         return set()
@@ -770,10 +769,9 @@ _DOCUMENT_NOUNS = frozenset(
 
 def _document_saying(doc: Doc, att: Attribution) -> None:
     """The ministry issued a statement Tuesday saying …: the participle's noun (a time may
-    stand between them) is the
-    object of the act of issuing, whose subject is the source; the cue runs from that verb
-    ("issued a statement Tuesday saying", as PolNeAR's annotators draw it every time on
-    train), not from the participle with the document as its source."""
+    stand between them) is the object of the act of issuing, whose subject is the source;
+    the cue runs from that verb ("issued a statement Tuesday saying", as PolNeAR's annotators
+    draw it every time on train), not from the participle with the document as its source."""
     if att.cue is None:
         return
     span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
