@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import train_counting_inputs
+from .errors import rules_with, train_counting_inputs
 from .metrics import _TokenIndex, jaccard
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -44,14 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     matched: Counter[tuple[str, str]] = Counter()
     # the attributions the rules find without frames: a frame whose cue lies in one of their
     # contents would be nested in it, and PolNeAR annotates the outermost attribution only
-    min_seen = quotes._FRAME_MIN_SEEN
-    quotes._FRAME_MIN_SEEN = sys.maxsize
-    quotes.cue_frames.cache_clear()
-    quotes._frame_lemmas.cache_clear()
-    outer = [[a.content for a in extract_attributions(doc)] for doc in docs]
-    quotes._FRAME_MIN_SEEN = min_seen
-    quotes.cue_frames.cache_clear()
-    quotes._frame_lemmas.cache_clear()
+    caches = (quotes.cue_frames.cache_clear, quotes._frame_lemmas.cache_clear)
+    with rules_with(quotes, "_FRAME_MIN_SEEN", sys.maxsize, *caches):
+        outer = [[a.content for a in extract_attributions(doc)] for doc in docs]
     for g, doc, contents in zip(gold, docs, outer, strict=True):
         index = _Index(doc, find_quoted(doc.text))
         tokens = _TokenIndex(g.text)

@@ -20,21 +20,14 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import train_counting_inputs
-from .metrics import Item, _char_set, _similarity, _TokenIndex
+from .errors import rules_with, train_counting_inputs
+from .metrics import _TokenIndex, item_of, partial_match
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT = REPO_ROOT / "src" / "onrecord" / "resources" / "cue_precision.tsv"
 #: Keys written to the file: found at least this often (the rest could never be dropped).
 #: Words only: a colon heading a line ("Sanders: …") is layout, which the rules read as such.
 MIN_FOUND = 5
-
-
-def _item(text: str, tokens: _TokenIndex, spans: Sequence[tuple[int, int]]) -> Item:
-    spans = tuple(sorted(spans))
-    return Item(
-        spans=spans, direct=False, tokens=tokens.token_ids(spans), chars=_char_set(text, spans)
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,24 +39,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, gold, docs = inputs
     found: Counter[tuple[str, str]] = Counter()
     confirmed: Counter[tuple[str, str]] = Counter()
-    min_found = quotes._CUE_MIN_FOUND
-    quotes._CUE_MIN_FOUND = sys.maxsize  # the rules as they are without the table
-    quotes.unreliable_cues.cache_clear()
-    try:
+    # the rules as they are without the table
+    with rules_with(quotes, "_CUE_MIN_FOUND", sys.maxsize, quotes.unreliable_cues.cache_clear):
         for g, doc in zip(gold, docs, strict=True):
             tokens = _TokenIndex(g.text)
-            gold_cues = [_item(g.text, tokens, a.cue) for a in g.attributions if a.cue]
+            gold_cues = [item_of(g.text, tokens, a.cue) for a in g.attributions if a.cue]
             for att in quotes.extract_attributions(doc):
                 key = quotes.cue_key(doc, att)
                 if att.nested_in is not None or key is None or att.cue is None:
                     continue
                 found[key] += 1
-                cue = _item(g.text, tokens, [att.cue])
-                if any(_similarity(cue, gc) >= 0.5 for gc in gold_cues):
+                cue = item_of(g.text, tokens, [att.cue])
+                if any(partial_match(cue, gc) for gc in gold_cues):
                     confirmed[key] += 1
-    finally:
-        quotes._CUE_MIN_FOUND = min_found
-        quotes.unreliable_cues.cache_clear()
     rows = sorted((kind, lemma, n, confirmed[(kind, lemma)]) for (kind, lemma), n in found.items())
     lines = [
         "# Cue words and how often the rules' attributions through them are confirmed, counted",

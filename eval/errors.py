@@ -18,9 +18,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .brat import GoldDocument, load_split
 from .metrics import PredictedQuote, Scorer, _TokenIndex, jaccard, spans_have_quote_mark
@@ -50,6 +51,23 @@ def parsed_docs(gold: Sequence[GoldDocument], cache: Path | None, key: str) -> l
         path.parent.mkdir(parents=True, exist_ok=True)
         DocBin(store_user_data=False, docs=docs).to_disk(path)
     return docs
+
+
+@contextmanager
+def rules_with(module: Any, name: str, value: Any, *caches: Callable[[], None]) -> Iterator[None]:
+    """The rules with one module setting changed (a learned table switched off while it is
+    counted again): ``caches`` (``cache_clear`` of what reads the setting) are cleared on the
+    way in and out, and the setting is restored whatever happens."""
+    previous = getattr(module, name)
+    setattr(module, name, value)
+    for clear in caches:
+        clear()
+    try:
+        yield
+    finally:
+        setattr(module, name, previous)
+        for clear in caches:
+            clear()
 
 
 def train_counting_inputs(

@@ -184,6 +184,23 @@ class Item:
     key: tuple[tuple[int, int], ...] = ()
 
 
+def item_of(text: str, index: _TokenIndex, spans: Spans, direct: bool = False) -> Item:
+    """The scorable form of one role's spans in ``text`` (``index`` is its word index)."""
+    spans = tuple(sorted(spans))
+    return Item(
+        spans=spans,
+        direct=direct,
+        tokens=index.token_ids(spans),
+        chars=_char_set(text, spans),
+        key=exact_key(text, spans),
+    )
+
+
+def partial_match(a: Item, b: Item) -> bool:
+    """The two items match in the partial mode (word-token Jaccard at least 0.5)."""
+    return _similarity(a, b) >= PARTIAL_THRESHOLD
+
+
 def _similarity(a: Item, b: Item) -> float:
     # Spans with no word at all (a cue ":" or "—") fall back to non-space characters.
     if a.tokens and b.tokens:
@@ -281,14 +298,7 @@ class Scorer:
         index = _TokenIndex(text)
 
         def item(spans: Spans, direct: bool) -> Item:
-            spans = tuple(sorted(spans))
-            return Item(
-                spans=spans,
-                direct=direct,
-                tokens=index.token_ids(spans),
-                chars=_char_set(text, spans),
-                key=exact_key(text, spans),
-            )
+            return item_of(text, index, spans, direct)
 
         gold_direct = [spans_have_quote_mark(text, g.content) for g in gold]
         # an unmatched prediction is direct when a quote mark is in or right beside its content

@@ -659,10 +659,8 @@ def extract_attributions(doc: Doc, *, indirect: bool = True) -> list[Attribution
     results = _merge_same_cue(results)
     if indirect:
         results.extend(_indirect(doc, index, used_verbs))
-    replaced: list[Attribution] = []
-    results.extend(_name_colon_lines(doc, index, results, replaced))
-    if replaced:
-        results = [a for a in results if not any(a is r for r in replaced)]
+    lines, replaced = _name_colon_lines(doc, index, results)
+    results = [a for a in results if not any(a is r for r in replaced)] + lines
     ordered = _sorted(results)
     for att in ordered:
         _document_saying(doc, att)
@@ -921,15 +919,17 @@ _LINE_LABELS = frozenset(
 
 
 def _name_colon_lines(
-    doc: Doc, index: _Index, found: list[Attribution], replaced: list[Attribution]
-) -> list[Attribution]:
+    doc: Doc, index: _Index, found: list[Attribution]
+) -> tuple[list[Attribution], list[Attribution]]:
     """Graham: Trump’s ‘Incredibly Hateful Rhetoric’ Destroying GOP — a headline (or a
-    transcript line) giving a name, a colon and what the named one said. Unattributed quotes
-    that a quoted transcript line replaces are added to ``replaced``."""
+    transcript line) giving a name, a colon and what the named one said. Returns those
+    attributions, and the unattributed quotes of ``found`` that quoted transcript lines
+    replace."""
     text = index.text
-    if ":" not in text:
-        return []
     out: list[Attribution] = []
+    replaced: list[Attribution] = []
+    if ":" not in text:
+        return out, replaced
     for m in _NAME_COLON.finditer(text):
         name_start, name_end = m.span(2)
         start, end = m.start(3), _trim_end(text, m.start(3), m.end(3))
@@ -974,7 +974,7 @@ def _name_colon_lines(
                 source_head=head.i,
             )
         )
-    return out
+    return out, replaced
 
 
 def _known_name(doc: Doc, words: list[Token]) -> bool:
@@ -2505,8 +2505,10 @@ def cue_idioms() -> dict[tuple[str, str], frozenset[str]]:
     return {key: frozenset(preps) for key, preps in out.items()}
 
 
-#: Idioms of attacking whose literal sense is physical ("took aim at", "took a shot at").
+#: Idioms of attacking whose literal sense is physical ("took aim at", "took a shot at"), and
+#: what they aim at when it is.
 _AIMING_NOUNS = frozenset("aim shot swing swipe jab potshot".split())
+_PHYSICAL_TARGETS = _PLACE_NOUNS | _MATERIEL_NOUNS | _CROWD_NOUNS
 
 
 def _a_target_of_words(pobj: Token) -> bool:
@@ -2514,8 +2516,7 @@ def _a_target_of_words(pobj: Token) -> bool:
     place, materiel or crowd ("took aim at the plan", not "at goal" or "at the village")."""
     if pobj.pos_ in {"PROPN", "PRON"}:
         return True
-    lemma = pobj.lemma_.lower()
-    if lemma in _PLACE_NOUNS | _MATERIEL_NOUNS | _CROWD_NOUNS:
+    if pobj.lemma_.lower() in _PHYSICAL_TARGETS:
         return False
     return any(c.dep_ in {"det", "poss"} for c in pobj.children)
 
