@@ -16,7 +16,14 @@ from typer.testing import CliRunner
 from onrecord.cli import app
 from onrecord.errors import OnrecordError
 from onrecord.train.brat import read_ann, read_brat_dir
-from onrecord.train.data import LABELS, bio_tags, decode_roles, link_roles, outermost
+from onrecord.train.data import (
+    LABELS,
+    bio_tags,
+    decode_roles,
+    link_roles,
+    mend_tags,
+    outermost,
+)
 from onrecord.train.model import AttributionModel, TrainSettings, train_attribution
 
 TINY = Path(__file__).parent / "data" / "brat_tiny"
@@ -115,6 +122,32 @@ def test_bio_tags_outermost_discontinuous_and_back_to_offsets() -> None:
     # the nested attribution's cue stays content of the outer one
     insisted = [t.i for t in doc if t.text == "insisted"][0]
     assert tags[insisted] == "I-CONTENT"
+
+
+def test_mend_tags_bridges_a_no_break_space_and_joins_abutting_content() -> None:
+    import spacy
+
+    doc = spacy.blank("en")("She said she suspected\xa0 Crutcher was late.\n\nHe left.")
+    assert doc[4].text == "\xa0 " and doc[9].text == "\n\n"
+    tags = ["B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "O", "B-CONTENT", "I-CONTENT"]
+    tags += ["B-CONTENT", "I-CONTENT", "O", "B-CONTENT", "I-CONTENT", "O"]
+    mended = mend_tags(doc, tags)
+    spans = [(s.role, doc[s.start : s.end].text) for s in decode_roles(doc, mended)]
+    # the space joins the content around it and the abutting B- continues it; the
+    # paragraph break joins nothing
+    assert spans == [
+        ("SOURCE", "She"),
+        ("CUE", "said"),
+        ("CONTENT", "she suspected\xa0 Crutcher was late."),
+        ("CONTENT", "He left"),
+    ]
+    assert mend_tags(doc, mended) == mended
+    # a space between two roles stays outside; content abutting across sentences stays two
+    other = ["O", "O", "O", "I-CONTENT", "O", "B-CUE", *["O"] * 7]
+    assert mend_tags(doc, other) == other
+    doc[10].is_sent_start = True
+    across = ["O"] * 7 + ["B-CONTENT", "I-CONTENT", "I-CONTENT", "B-CONTENT", "I-CONTENT", "O"]
+    assert mend_tags(doc, across) == across
 
 
 def test_linker_puts_cue_source_and_content_together() -> None:

@@ -43,6 +43,7 @@ from .data import (
     bio_tags,
     decode_roles,
     link_roles,
+    mend_tags,
 )
 
 if TYPE_CHECKING:
@@ -531,7 +532,7 @@ class AttributionModel:
     def role_spans(self, doc: Doc) -> list[RoleSpan]:
         """The role spans the tagger finds in ``doc``."""
         (tags,) = self.tags([doc])
-        return decode_roles(doc, tags)
+        return decode_roles(doc, mend_tags(doc, tags))
 
     def predict(self, doc: Doc) -> list[PredictedAttribution]:
         """The attributions the tagger and the first linker find in ``doc``."""

@@ -33,7 +33,15 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..errors import OnrecordError
 from .brat import Attribution as GoldAttribution
-from .data import LABELS, PredictedAttribution, RoleSpan, bio_tags, decode_roles, link_roles
+from .data import (
+    LABELS,
+    PredictedAttribution,
+    RoleSpan,
+    bio_tags,
+    decode_roles,
+    link_roles,
+    mend_tags,
+)
 from .model import Progress, TrainReport, finish_model, load_corpora, score_tags
 
 if TYPE_CHECKING:
@@ -502,7 +510,7 @@ class TransformerModel:
 
     def role_spans(self, doc: Doc) -> list[RoleSpan]:
         (tags,) = self.tags([doc])
-        return decode_roles(doc, tags)
+        return decode_roles(doc, mend_tags(doc, tags))
 
     def predict(self, doc: Doc) -> list[PredictedAttribution]:
         return link_roles(doc, self.role_spans(doc))
