@@ -16,7 +16,7 @@ from onrecord.cli import app  # noqa: E402
 from onrecord.components.quotes import Attribution  # noqa: E402
 from onrecord.errors import OnrecordError  # noqa: E402
 from onrecord.nlp import get_nlp  # noqa: E402
-from onrecord.train.data import LABELS, RoleSpan  # noqa: E402
+from onrecord.train.data import LABELS, RoleSpan, decode_roles, link_roles  # noqa: E402
 from onrecord.train.hybrid import combine, load_attribution_model  # noqa: E402
 from onrecord.train.transformer import (  # noqa: E402
     TRANSFORMER_KIND,
@@ -253,3 +253,52 @@ def test_hybrid_gives_an_added_attribution_the_cue_subject_and_drops_short_ones(
     assert added.source_head == next(t.i for t in doc if t.text == "Officials")
     # the raw additions keep both, without a source
     assert len(combine(doc, [], spans, "add")) == 2
+
+
+def test_hybrid_adds_only_what_the_model_tags_surely(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from onrecord.train import hybrid
+
+    text = "Officials in Cairo stressed repeatedly that the talks had stalled."
+    doc = get_nlp()(text)
+    cue = _span(doc, "CUE", "stressed")
+    content = _span(doc, "CONTENT", "that the talks had stalled")
+    monkeypatch.setattr(hybrid, "MIN_ADDED_CUE_SCORE", 0.6)
+    assert len(combine(doc, [], [replace(cue, score=0.9), content], "hybrid")) == 1
+    assert combine(doc, [], [replace(cue, score=0.4), content], "hybrid") == []
+    # the unfiltered modes keep it
+    assert len(combine(doc, [], [replace(cue, score=0.4), content], "veto")) == 1
+
+
+def test_decoded_spans_carry_the_mean_probability_of_their_role() -> None:
+    doc = get_nlp()("Officials said the talks had stalled.")
+    tags = ["B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT", "O"]
+    scores = [0.9, 0.5, 0.8, 0.6, 1.0, 0.6, 0.99]
+    spans = decode_roles(doc, tags, scores)
+    assert [(s.role, round(s.score, 3)) for s in spans] == [
+        ("SOURCE", 0.9),
+        ("CUE", 0.5),
+        ("CONTENT", 0.75),
+    ]
+    assert all(s.score == 1.0 for s in decode_roles(doc, tags))
+    (linked,) = link_roles(doc, spans)
+    assert linked.confidence == 0.5  # the cue's
+
+
+def test_hybrid_drops_an_indirect_attribution_whose_cue_the_model_does_not_tag() -> None:
+    text = "Rubio maintains a lead in the polls. “It is over,” Rubio said."
+    doc = get_nlp()(text)
+
+    def at(part: str) -> tuple[int, int]:
+        return text.index(part), text.index(part) + len(part)
+
+    lead = Attribution(
+        kind="indirect", content=at("a lead in the polls"), parts=[], cue=at("maintains")
+    )
+    quote = Attribution(kind="direct", content=at("“It is over,”"), parts=[], cue=at("said"))
+    # the model tags both contents but neither cue
+    spans = [_span(doc, "CONTENT", "a lead in the polls"), _span(doc, "CONTENT", "It is over")]
+    hybrid = combine(doc, [lead, quote], spans, "hybrid")
+    assert [a.kind for a in hybrid] == ["direct"]  # the quote marks keep the direct one
+    assert len(combine(doc, [lead, quote], spans, "veto")) == 2

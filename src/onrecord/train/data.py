@@ -114,6 +114,7 @@ class PredictedAttribution:
     content: Spans = field(default_factory=list)
     cue: Spans = field(default_factory=list)
     source: Spans = field(default_factory=list)
+    #: the cue span's score (:class:`RoleSpan`)
     confidence: float = 0.5
 
 
@@ -123,6 +124,9 @@ class RoleSpan:
     start: int  # token index
     end: int  # token index, exclusive
     sentence: int
+    #: the tagger's mean probability of this role over the span's words (1.0 when the
+    #: tagger gives none: the spaCy tagger)
+    score: float = 1.0
 
 
 def mend_tags(doc: Doc, tags: Sequence[str]) -> list[str]:
@@ -154,8 +158,11 @@ def mend_tags(doc: Doc, tags: Sequence[str]) -> list[str]:
     return mended
 
 
-def decode_roles(doc: Doc, tags: Sequence[str]) -> list[RoleSpan]:
-    """Token spans from BIO tags (an ``I-`` without its ``B-`` starts a span too)."""
+def decode_roles(
+    doc: Doc, tags: Sequence[str], scores: Sequence[float] | None = None
+) -> list[RoleSpan]:
+    """Token spans from BIO tags (an ``I-`` without its ``B-`` starts a span too); with
+    ``scores`` (each tag's probability), a span's score is their mean over its words."""
     sentence_of = [0] * len(doc)
     if doc.has_annotation("SENT_START"):
         for n, sent in enumerate(doc.sents):
@@ -166,7 +173,12 @@ def decode_roles(doc: Doc, tags: Sequence[str]) -> list[RoleSpan]:
     for i, tag in enumerate([*tags, "O"]):
         prefix, _, role = tag.partition("-")
         if current is not None and (prefix != "I" or role != current[0]):
-            spans.append(RoleSpan(current[0], current[1], i, sentence_of[current[1]]))
+            start = current[1]
+            score = 1.0
+            if scores is not None:
+                words = [scores[k] for k in range(start, i) if not doc[k].is_space]
+                score = sum(words) / len(words) if words else 1.0
+            spans.append(RoleSpan(current[0], start, i, sentence_of[start], score))
             current = None
         if prefix in ("B", "I") and current is None:
             current = (role, i)
@@ -224,6 +236,7 @@ def link_roles(doc: Doc, spans: Sequence[RoleSpan]) -> list[PredictedAttribution
                 content=[_char_span(doc, s) for s in contents[n]],
                 cue=[_char_span(doc, cue)],
                 source=[] if source is None else [_char_span(doc, source)],
+                confidence=cue.score,
             )
         )
     return result

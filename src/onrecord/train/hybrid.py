@@ -8,12 +8,14 @@ its role spans with the rules' attributions. What the combination does is the ``
   and source linked by :func:`.data.link_roles`) where the rules found nothing overlapping;
 - ``veto``: ``add``, and a rules' attribution (with what is nested in it) is dropped when
   the model tags neither content over its content nor a cue over its cue;
-- ``hybrid`` (the default): ``veto``, and the boundaries of an indirect or mixed
-  attribution's content, of its cue and of its source are the model's where the model's
-  span overlaps the rules' (a direct quote keeps the span its quote marks give); of the
-  attributions only the model found, those with fewer than three words of content are
-  left out, and the source of the rest is the subject of the cue's verb (the model's
-  source span there when it has one) where the linker found none or another;
+- ``hybrid`` (the default): ``veto``, and an indirect or mixed attribution goes when the
+  model tags no cue over its cue; the boundaries of an indirect or mixed attribution's
+  content and of its cue are the model's where the model's span overlaps the rules' (a
+  direct quote keeps the span its quote marks give; sources stay the rules'); of the
+  attributions only the model found, those with fewer than :data:`MIN_ADDED_WORDS` words
+  of content or a cue scored below :data:`MIN_ADDED_CUE_SCORE` are left out, and the
+  source of the rest is the subject of the cue's verb (the model's source span there when
+  it has one) where the linker found none or another;
 - ``model``: the model's attributions alone (the ablation baseline).
 
 The rules still give what the model does not: the kind (direct, indirect, mixed), speaker
@@ -177,7 +179,10 @@ def combine(
             continue
         contents = [c for c in by_role["CONTENT"] if _overlap(c, a.content)]
         cues = [c for c in by_role["CUE"] if a.cue is not None and _overlap(c, a.cue)]
-        if not contents and not cues:
+        # hybrid: an indirect or mixed attribution stands on its cue, so a cue the model
+        # does not tag takes it away; a direct quote has its quote marks besides
+        cue_vetoed = mode == "hybrid" and a.kind != "direct" and a.cue is not None
+        if not cues and (cue_vetoed or not contents):
             dropped.add(n)
             continue
         if mode != "hybrid":
@@ -188,14 +193,11 @@ def combine(
             a.content = (parts[0][0], parts[-1][1])
         if cues:
             a.cue = cues[0]
-        sources = [s for s in by_role["SOURCE"] if a.source is not None and _overlap(s, a.source)]
-        if sources:
-            a.source = sources[0]
-            a.source_head = _head(doc, a.source)
     kept = _drop(adjusted, dropped)
-    merged = merge_attributions(doc, kept, predicted)
     if mode == "veto":
-        return merged
+        return merge_attributions(doc, kept, predicted)
+    sure = [p for p in predicted if p.confidence >= MIN_ADDED_CUE_SCORE]
+    merged = merge_attributions(doc, kept, sure)
     sources = by_role["SOURCE"]
     result = list(kept)
     for a in merged[len(kept) :]:
@@ -211,9 +213,13 @@ def combine(
 
 
 #: An attribution only the model found needs this many words of content (hybrid mode):
-#: shorter ones ("the law", "power") were mostly wrong. Chosen on PolNeAR dev (the model
-#: has seen train, so its errors there say little), said in docs/TRAINING.md.
-MIN_ADDED_WORDS = 3
+#: one-word ones ("power") were mostly wrong.
+MIN_ADDED_WORDS = 2
+#: An attribution only the model found needs its cue tagged this surely: the mean
+#: probability of the cue role over the cue's words (hybrid mode).
+#: Both chosen on PolNeAR train with models trained on the other half of it (each
+#: document scored by a model that never saw it), docs/TRAINING.md.
+MIN_ADDED_CUE_SCORE = 0.6
 _SUBJECTS = {"nsubj", "nsubjpass"}
 #: A cue that is an open complement or a conjunct takes the subject of its head
 #: ("needed to mention", "said and repeated").

@@ -220,9 +220,10 @@ def _tag_docs(
     window: int,
     batch: int = 8,
     overlap: float = 0.0,
-) -> list[list[str]]:
-    """Predicted BIO tags per token; each word from the window where it is most central
-    (windows overlap by ``overlap`` of their length)."""
+) -> list[tuple[list[str], list[float]]]:
+    """Predicted BIO tags per token, each with the probability of its role (``B-`` and
+    ``I-`` of that role together, or ``O``); each word from the window where it is most
+    central (windows overlap by ``overlap`` of their length)."""
     import torch
 
     size = window - 2
@@ -235,13 +236,20 @@ def _tag_docs(
         # it is most central) cost 1.3x the time for the same figures on PolNeAR dev
         for s, e in _windows(len(p.ids), size, max(size - int(size * overlap), 1)):
             all_items.append((n, p, s, e))
-    best: list[list[tuple[int, int]]] = [[(-1, 0)] * len(doc) for doc in docs]
+    # a word without pieces (a space token) stays O
+    best: list[list[tuple[int, int, float]]] = [[(-1, 0, 1.0)] * len(doc) for doc in docs]
+    same_role = torch.tensor(
+        [[float(a.partition("-")[2] == b.partition("-")[2]) for b in LABELS] for a in LABELS]
+    )
     net.eval()
     with torch.inference_mode():
         for b in range(0, len(all_items), batch):
             chunk = all_items[b : b + batch]
             ids, mask, rule_ids, _ = _batch(featurizer, [(p, s, e) for _, p, s, e in chunk])
-            guesses = net(ids, mask, rule_ids).argmax(-1).tolist()
+            probs = net(ids, mask, rule_ids).softmax(-1)
+            guesses = probs.argmax(-1)
+            role_probs = (probs @ same_role).gather(-1, guesses.unsqueeze(-1)).squeeze(-1)
+            labels, scores = guesses.tolist(), role_probs.tolist()
             for row, (n, p, s, e) in enumerate(chunk):
                 for k in range(s, e):
                     w = p.word[k]
@@ -249,8 +257,11 @@ def _tag_docs(
                         continue
                     central = min(k - s, e - 1 - k)
                     if central > best[n][w][0]:
-                        best[n][w] = (central, guesses[row][k - s + 1])
-    return [[LABELS[label] for _, label in words] for words in best]
+                        best[n][w] = (central, labels[row][k - s + 1], scores[row][k - s + 1])
+    return [
+        ([LABELS[label] for _, label, _ in words], [score for _, _, score in words])
+        for words in best
+    ]
 
 
 # --- training ------------------------------------------------------------------------------
@@ -386,9 +397,10 @@ def train_transformer(
                 progress(f"epoch {epoch}", k, len(batches))
         entry: dict[str, Any] = {"epoch": epoch, "loss": round(loss_sum / max(1, len(batches)), 4)}
         if dev_docs:
-            predicted = _tag_docs(
+            tagged = _tag_docs(
                 net, featurizer, dev_docs, [rules_of(d) for d in dev_docs], settings.window
             )
+            predicted = [tags for tags, _ in tagged]
             figures = score_tags(dev_docs, predicted)
             entry["dev"] = figures
             improved = figures["score"] > state["best"]
@@ -505,12 +517,16 @@ class TransformerModel:
     def tags(self, docs: Sequence[Doc]) -> list[list[str]]:
         """BIO role tags per token of each Doc (Docs made by the base model; the rules'
         attributions are read from ``doc._.onrecord_quotes`` or found again)."""
+        return [tags for tags, _ in self._tagged(docs)]
+
+    def _tagged(self, docs: Sequence[Doc]) -> list[tuple[list[str], list[float]]]:
         rules = [rule_tags(d) if self.settings.rule_features else None for d in docs]
         return _tag_docs(self.net, self.featurizer, docs, rules, self.settings.window)
 
     def role_spans(self, doc: Doc) -> list[RoleSpan]:
-        (tags,) = self.tags([doc])
-        return decode_roles(doc, mend_tags(doc, tags))
+        """The role spans in ``doc``, each scored with its mean role probability."""
+        ((tags, scores),) = self._tagged([doc])
+        return decode_roles(doc, mend_tags(doc, tags), scores)
 
     def predict(self, doc: Doc) -> list[PredictedAttribution]:
         return link_roles(doc, self.role_spans(doc))
