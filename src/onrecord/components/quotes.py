@@ -711,13 +711,19 @@ def unreliable_cues() -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
-def cue_key(doc: Doc, att: Attribution) -> tuple[str, str] | None:
-    """An attribution's kind and the lemma of its cue's head word (the participle of "issued
-    a statement saying", verb and noun of an idiom: "cast doubt"); None without a cue."""
+def _cue_span(doc: Doc, att: Attribution) -> Span | None:
+    """The tokens of an attribution's cue; None without a cue."""
     if att.cue is None:
         return None
     span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
-    if span is None or not len(span):
+    return span if span is not None and len(span) else None
+
+
+def cue_key(doc: Doc, att: Attribution) -> tuple[str, str] | None:
+    """An attribution's kind and the lemma of its cue's head word (the participle of "issued
+    a statement saying", verb and noun of an idiom: "cast doubt"); None without a cue."""
+    span = _cue_span(doc, att)
+    if span is None:
         return None
     word = span.root
     if span[-1].tag_ == "VBG" and span[-1].dep_ in {"acl", "advcl"}:
@@ -770,10 +776,8 @@ def _document_saying(doc: Doc, att: Attribution) -> None:
     stand between them) is the object of the act of issuing, whose subject is the source;
     the cue runs from that verb ("issued a statement Tuesday saying", as PolNeAR's annotators
     draw it every time on train), not from the participle with the document as its source."""
-    if att.cue is None:
-        return
-    span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
-    if span is None or not len(span):
+    span = _cue_span(doc, att)
+    if span is None or att.cue is None:  # (the second for the type checker)
         return
     part = span[0]
     if part.tag_ != "VBG" or part.dep_ not in {"acl", "advcl"}:
@@ -3054,10 +3058,8 @@ def _extend_cue(doc: Doc, att: Attribution) -> None:
     """Grow a verb cue over its entourage to the right ("said in a statement on Tuesday",
     "said Tuesday", "said angrily"), up to the content or the source. Prepositions join only
     when they name the occasion: on PolNeAR train the annotators leave most others out."""
-    if att.cue is None:
-        return
-    span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
-    if span is None or not len(span):
+    span = _cue_span(doc, att)
+    if span is None or att.cue is None:  # (the second for the type checker)
         return
     # a quote in two parts spans the cue between them: the parts are what is taken
     blocked: list[tuple[int, int]] = list(att.parts) or [att.content]
@@ -3099,10 +3101,8 @@ def _extend_cue_left(doc: Doc, att: Attribution, results: list[Attribution]) -> 
     """Grow an infinitive cue over the verb group governing it (``_governing_start``), when
     those words are no part of this or another attribution (nesting is settled by then: the
     grown cue would otherwise lift an attribution out of the one whose content holds it)."""
-    if att.cue is None:
-        return
-    span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
-    if span is None or not len(span):
+    span = _cue_span(doc, att)
+    if span is None or att.cue is None:  # (the second for the type checker)
         return
     noun = span[0] if span[0].pos_ == "NOUN" and span[0].head.i != span[0].i else None
     if span[0].lower_ not in {"to", "not", "never"} and noun is None:

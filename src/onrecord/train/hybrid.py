@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 
 from ..components.quotes import Attribution, _doc_text
 from ..errors import OnrecordError
-from .data import PredictedAttribution, RoleSpan, link_roles
+from .data import PredictedAttribution, RoleSpan, _char_span, link_roles
 
 __all__ = [
     "AttributionModelComponent",
@@ -128,11 +128,6 @@ def merge_attributions(
     return merged
 
 
-def _char(doc: Doc, span: RoleSpan) -> Span:
-    last = doc[span.end - 1]
-    return doc[span.start].idx, last.idx + len(last.text)
-
-
 def _drop(rules: Sequence[Attribution], dropped: set[int]) -> list[Attribution]:
     """``rules`` without ``dropped`` (and what is nested in a dropped one), indexes re-pointed."""
     changed = True
@@ -169,7 +164,7 @@ def combine(
         return merge_attributions(doc, rules, predicted)
     by_role: dict[str, list[Span]] = {"CUE": [], "SOURCE": [], "CONTENT": []}
     for span in spans:
-        by_role[span.role].append(_char(doc, span))
+        by_role[span.role].append(_char_span(doc, span))
     adjusted: list[Attribution] = []
     dropped: set[int] = set()
     for n, a in enumerate(rules):
