@@ -161,7 +161,7 @@ def train_attribution_command(
         str,
         typer.Option(
             help="transformer: fine-tune MiniLM (needs onrecord[train]; the better model, "
-            "about 20 min an epoch on PolNeAR with 2 cores); tagger: spaCy's CNN tagger "
+            "about 12 min an epoch on PolNeAR with 2 cores); tagger: spaCy's CNN tagger "
             "(minutes, no PyTorch).",
             callback=_arch,
         ),
