@@ -26,8 +26,8 @@ __all__ = [
     "RoleSpan",
     "bio_tags",
     "decode_roles",
-    "mend_tags",
     "link_roles",
+    "mend_tags",
     "outermost",
 ]
 
